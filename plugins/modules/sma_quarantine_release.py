@@ -1,0 +1,391 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mailops.sma contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: sma_quarantine_release
+short_description: Release quarantined messages from an SMA in batches, exactly and idempotently
+version_added: 0.1.0
+description:
+  - Releases messages held in a policy, virus or outbreak (pvo) quarantine, or in the spam
+    quarantine, of a Cisco Secure Email and Web Manager (SMA) through its AsyncOS REST API.
+  - First reads which selected messages are still in the quarantine, then releases only those, in
+    batches. A second run with the same selection finds nothing left and reports RV(changed=false).
+  - Selects with O(mids), with the same filters as M(mailops.sma.sma_quarantine_info), or both
+    (then a MID must also pass the filters). A selection with neither is rejected, so the module never
+    releases a whole quarantine by accident.
+  - O(expected_count) and O(max_count) stop the run before anything is sent when the plan does not
+    match what was approved.
+  - Each MID ends in exactly one outcome: released, absent, failed or skipped, with a reason. When a
+    batch fails the module goes on with the others and fails once at the end with every outcome.
+author:
+  - mailops.sma contributors
+requirements:
+  - requests
+extends_documentation_fragment:
+  - mailops.sma.connection
+  - mailops.sma.selection
+  - mailops.sma.attributes
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reads the quarantine and returns the plan in RV(planned); sends no release.
+  diff_mode:
+    support: full
+    details: Shows the selected MIDs in the quarantine before and after the release.
+  platform:
+    platforms: posix
+options:
+  quarantine:
+    description:
+      - The pvo quarantine to release from, such as V(Policy) or a custom quarantine.
+      - Required when O(quarantine_type=pvo); must be unset for V(spam).
+    type: str
+  batch_size:
+    description:
+      - MIDs per release request.
+    type: int
+    default: 100
+  expected_count:
+    description:
+      - Fail before sending anything unless exactly this many messages are planned for release.
+      - Use the count an audit found and a person approved.
+      - Not checked when nothing is left to release, so a re-run reports RV(changed=false).
+    type: int
+  max_count:
+    description:
+      - Fail before sending anything when more than this many messages are planned for release.
+    type: int
+  verify:
+    description:
+      - Read the affected quarantines again after releasing and confirm that every released MID left.
+      - A MID still present is reported as failed. New MIDs that match the selection are reported in
+        RV(verification.arrived), and copies quarantined again under a new MID in RV(review); neither is released.
+    type: bool
+    default: true
+  multi_quarantine:
+    description:
+      - What to do with a message that is also held in other quarantines. Releasing it from one
+        quarantine does not deliver it.
+      - V(skip) leaves it alone and reports it in RV(skipped) with that reason.
+      - V(release_all) releases it from every quarantine that holds it.
+    type: str
+    default: skip
+    choices: [skip, release_all]
+notes:
+  - The appliance answers a release with only a count (C(totalCount)) and no per-MID status. When
+    the count is lower than the MIDs sent, the module reads each MID of that batch again; MIDs that
+    are still there are failed, MIDs already gone are absent.
+  - A release whose outcome is unknown (timeout, connection reset, HTTP 429 or 5xx) is never sent
+    again blind. The module reads which MIDs are still present and sends only those.
+  - Releasing from a quarantine while paging through it shifts the pages, so the module reads first,
+    then releases, then reads again to verify.
+seealso:
+  - module: mailops.sma.sma_quarantine_info
+'''
+
+EXAMPLES = r'''
+- name: Audit one sender domain
+  mailops.sma.sma_quarantine_info:
+    quarantines: [TEST_QUARANTINE]
+    sender_domain: [labcisco.com]
+  register: audit
+
+- name: Release exactly the audited messages, refusing if the count changed
+  mailops.sma.sma_quarantine_release:
+    quarantine: TEST_QUARANTINE
+    mids: "{{ audit.mids }}"
+    sender_domain: [labcisco.com]
+    expected_count: "{{ audit.total }}"
+  register: release
+
+- name: Dry run of a release by filter, with the diff of MIDs
+  mailops.sma.sma_quarantine_release:
+    quarantine: Policy
+    sender:
+      operator: ends_with
+      value: "@partner.example"
+    received_after: -2d
+    max_count: 500
+  check_mode: true
+  diff: true
+
+- name: Release from every quarantine that holds the message
+  mailops.sma.sma_quarantine_release:
+    quarantine: Policy
+    mids: [402]
+    multi_quarantine: release_all
+'''
+
+RETURN = r'''
+planned:
+  description: MIDs that were (or in check mode would be) sent for release.
+  returned: always
+  type: list
+  elements: int
+  sample: [414, 425, 433]
+released:
+  description: MIDs released by this run.
+  returned: always
+  type: list
+  elements: int
+  sample: [414, 425, 433]
+absent:
+  description:
+    - MIDs asked for in O(mids) that were not in the quarantine, or that left it before this run
+      released them, with the reason.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{mid: 999, reason: "not in quarantine 'TEST_QUARANTINE'"}]
+failed:
+  description: MIDs that could not be released, with the reason.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{mid: 433, reason: "quarantine 'TEST_QUARANTINE': SMA returned HTTP 500 ..."}]
+skipped:
+  description:
+    - MIDs that are present but not released, with the reason, for example held in several quarantines
+      with O(multi_quarantine=skip), or outside the filters.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{mid: 402, reason: "held in several quarantines (Policy, Virus); ..."}]
+review:
+  description:
+    - New MIDs found by the verification whose sender, recipients, subject, received time, ESA MID and
+      ESA host equal those of a message released in this run, that is a copy quarantined again. Not released.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{mid: 100440, original_mid: 440, quarantines: [TEST_QUARANTINE], reason: "re-quarantined ..."}]
+multi_quarantine:
+  description: Selected messages held in more than one quarantine.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{mid: 402, quarantines: [Policy, Virus]}]
+counts:
+  description: Totals of the run. C(appliance_count) is the sum of the appliance's C(totalCount) answers.
+  returned: always
+  type: dict
+  sample: {requested: 10, selected: 10, planned: 10, released: 10, absent: 0, failed: 0, skipped: 0,
+           review: 0, appliance_count: 10, batches: 1}
+batches:
+  description: One entry per release request group with its quarantine, size, attempts, summed C(totalCount) and status.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{quarantine: TEST_QUARANTINE, size: 10, attempts: 1, total_count: 10, status: ok}]
+verification:
+  description:
+    - Result of the read after the release. C(checked) is false in check mode, with O(verify=false),
+      or when nothing was released.
+  returned: always
+  type: dict
+  sample: {checked: true, quarantines: [TEST_QUARANTINE], still_present: [], review: [], arrived: []}
+scope:
+  description: What was searched, with the time window resolved to whole UTC minutes.
+  returned: always
+  type: dict
+  sample: {quarantine_type: pvo, quarantines: [TEST_QUARANTINE], sender_domain: [labcisco.com], appliance: https://sma.example.com:6443}
+rejected:
+  description: Messages the appliance returned for the filters that failed the exact check, with the reason.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{mid: 431, sender: billing@labcisco.com.evil.example, reason: "sender domain ... is not 'labcisco.com'"}]
+retries:
+  description: Number of retried requests, including presence re-reads after an unknown outcome.
+  returned: always
+  type: int
+  sample: 0
+requests:
+  description: Number of HTTP requests sent.
+  returned: always
+  type: int
+  sample: 3
+retry_log:
+  description: Each retry with its reason and wait, when the task runs with C(-vvv).
+  returned: when verbosity is 3 or more
+  type: list
+  elements: dict
+  sample: [{method: POST, path: /quarantine/messages, attempt: 1, reason: "outcome unknown ...", delay: 1.2}]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.mailops.sma.plugins.module_utils._actions import RELEASE, ActionEngine
+from ansible_collections.mailops.sma.plugins.module_utils._errors import SmaError, SmaInputError
+from ansible_collections.mailops.sma.plugins.module_utils._module import (
+    build_client,
+    build_module_selection,
+    check_positive,
+    check_requirements,
+    client_facts,
+    connection_argument_spec,
+    retry_log,
+    selection_argument_spec,
+)
+
+
+def argument_spec():
+    """Return the module's argument spec."""
+    spec = connection_argument_spec()
+    spec.update(selection_argument_spec())
+    spec.update(
+        quarantine={'type': 'str'},
+        batch_size={'type': 'int', 'default': 100},
+        expected_count={'type': 'int'},
+        max_count={'type': 'int'},
+        verify={'type': 'bool', 'default': True},
+        multi_quarantine={'type': 'str', 'default': 'skip', 'choices': ['skip', 'release_all']},
+    )
+    return spec
+
+
+def source_quarantines(params):
+    """Return the quarantine list for the selection, checking it against the quarantine type."""
+    quarantine = (params['quarantine'] or '').strip()
+    if params['quarantine_type'] == 'pvo':
+        if not quarantine:
+            raise SmaInputError('quarantine is missing: name the pvo quarantine to release from, for example '
+                                'Policy or TEST_QUARANTINE')
+        return [quarantine]
+    if quarantine:
+        raise SmaInputError("the spam quarantine has no names; remove quarantine ('%s') or use quarantine_type: pvo"
+                            % quarantine)
+    return []
+
+
+def check_guards(plan, params):
+    """Raise SmaInputError when the plan does not match expected_count or max_count."""
+    planned = len(plan.planned_mids)
+    if planned == 0:
+        return
+    if params['expected_count'] is not None and planned != params['expected_count']:
+        raise SmaInputError('expected_count is %d but %d messages are planned for release; nothing was released. '
+                            'Audit again and approve the new count' % (params['expected_count'], planned))
+    if params['max_count'] is not None and planned > params['max_count']:
+        raise SmaInputError('%d messages are planned for release, more than max_count %d; nothing was released. '
+                            'Narrow the selection or raise max_count' % (planned, params['max_count']))
+
+
+def outcome_lists(engine, plan, check_mode):
+    """Split the engine's outcomes into the result lists."""
+    released, failed, absent = [], [], dict(plan.absent)
+    if not check_mode:
+        for mid, (outcome, reason) in sorted(engine.outcomes.items()):
+            if outcome == 'failed':
+                failed.append({'mid': mid, 'reason': reason})
+            elif outcome == 'absent':
+                absent[mid] = reason
+            else:
+                released.append(mid)
+    return {
+        'released': released,
+        'failed': failed,
+        'absent': [{'mid': mid, 'reason': reason} for mid, reason in sorted(absent.items())],
+        'skipped': [{'mid': mid, 'reason': reason} for mid, reason in sorted(plan.skipped.items())],
+    }
+
+
+def build_result(engine, plan, verification, check_mode, params, client):
+    """Assemble the module result."""
+    planned = plan.planned_mids
+    lists = outcome_lists(engine, plan, check_mode)
+    review = verification.get('review', [])
+    scope = engine.selection.describe()
+    scope.update(server_filters=engine.selection.server_params(engine.quarantine)[1], appliance=client.base_url,
+                 user=client.username, quarantine=engine.quarantine)
+    counts = {
+        'requested': None if params['mids'] is None else len(set(params['mids'])),
+        'selected': len(plan.selected),
+        'planned': len(planned),
+        'released': len(lists['released']),
+        'absent': len(lists['absent']),
+        'failed': len(lists['failed']),
+        'skipped': len(lists['skipped']),
+        'review': len(review),
+        'appliance_count': engine.appliance_count,
+        'batches': len(engine.batches),
+    }
+    result = {
+        'changed': bool(planned) if check_mode else bool(lists['released'] or engine.appliance_count),
+        'planned': planned,
+        'review': review,
+        'multi_quarantine': plan.multi_quarantine,
+        'counts': counts,
+        'batches': engine.batches,
+        'verification': verification,
+        'scope': scope,
+        'rejected': engine.read.rejected if engine.read else [],
+    }
+    result.update(lists)
+    return result
+
+
+def build_diff(plan, result, check_mode):
+    """Return the before/after MID lists of the selection."""
+    before = sorted(plan.selected)
+    gone = set(result['planned']) if check_mode else set(result['released'])
+    return {'before': {'mids': before}, 'after': {'mids': [mid for mid in before if mid not in gone]}}
+
+
+def failure_message(result, quarantine):
+    """Return the one message for a run that ended with failed MIDs."""
+    counts = result['counts']
+    first = '; '.join('MID %d: %s' % (item['mid'], item['reason']) for item in result['failed'][:3])
+    return ("Released %d of %d planned messages from %s; %d failed (%s). Re-run to retry them: released messages "
+            "are not sent again." % (counts['released'], counts['planned'], quarantine, counts['failed'], first))
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    check_requirements(module)
+    check_positive(module, 'batch_size')
+    params = module.params
+
+    client = build_client(module)
+    try:
+        selection = build_module_selection(module, source_quarantines(params))
+        if not selection.has_criteria():
+            raise SmaInputError('the selection is empty: set mids, sender_domain, sender, recipient or subject. '
+                                'A release never selects a whole quarantine by default')
+        engine = ActionEngine(client, selection, (params['quarantine'] or '').strip() or None, RELEASE,
+                              batch_size=params['batch_size'], page_size=params['page_size'],
+                              multi_quarantine=params['multi_quarantine'], max_passes=params['max_scan_passes'],
+                              concurrency=params['concurrency'])
+        plan = engine.plan(params['mids'])
+        check_guards(plan, params)
+
+        if plan.targets and not module.check_mode:
+            engine.execute(plan)
+
+        verification = {'checked': False, 'quarantines': [], 'still_present': [], 'review': [], 'arrived': []}
+        if plan.targets and params['verify'] and not module.check_mode:
+            verification = engine.verify(plan)
+    except SmaError as error:
+        module.fail_json(msg=str(error), **client_facts(client), **retry_log(module, client))
+    finally:
+        client.close()
+
+    result = build_result(engine, plan, verification, module.check_mode, params, client)
+    result.update(client_facts(client), **retry_log(module, client))
+    if module._diff:
+        result['diff'] = build_diff(plan, result, module.check_mode)
+    if result['review']:
+        module.warn('%d new MIDs look like re-quarantined copies of messages released in this run; they were not '
+                    'released. See review.' % len(result['review']))
+    if result['failed']:
+        module.fail_json(msg=failure_message(result, engine._quarantine_label(engine.quarantine)), **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
