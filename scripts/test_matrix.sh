@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Run ansible-test sanity, the unit tests and the integration tests with the
+# oldest ansible-core line that meta/runtime.yml admits (2.18), in its own
+# virtual environment .venv-core2.18. The default .venv covers 2.19.
+#
+# Usage: scripts/test_matrix.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+
+CORE_LINE=2.18
+MATRIX_VENV=.venv-core$CORE_LINE
+MATRIX_REQUIREMENTS=scripts/requirements-core$CORE_LINE.txt
+
+matrix_sanity() {
+    run_ansible_test sanity --local --python "$PYTHON_VERSION"
+}
+
+matrix_unit() {
+    local dir dirs=()
+    for dir in tests/unit tests/simulator; do
+        if [ -n "$(find "$dir" -name 'test_*.py' -print -quit 2>/dev/null)" ]; then
+            dirs+=("$dir")
+        fi
+    done
+    if [ "${#dirs[@]}" -eq 0 ]; then
+        skip_step "no test_*.py files in tests/unit or tests/simulator"
+    fi
+    pytest "${dirs[@]}"
+}
+
+matrix_integration() {
+    pytest tests/integration
+}
+
+main() {
+    ensure_venv "$MATRIX_VENV" "$MATRIX_REQUIREMENTS"
+    use_venv "$MATRIX_VENV"
+    ensure_collection_link
+    ensure_ansible_test_getpip
+    export ANSIBLE_CONFIG=$PWD/ansible.cfg
+    printf 'Matrix leg: %s\n' "$(ansible --version | head -n 1)"
+
+    run_step "core $CORE_LINE: ansible-test sanity" matrix_sanity
+    run_step "core $CORE_LINE: pytest tests/unit tests/simulator" matrix_unit
+    run_step "core $CORE_LINE: pytest tests/integration" matrix_integration
+
+    print_step_summary "ansible-core $CORE_LINE summary"
+    [ "$(steps_failed)" -eq 0 ]
+}
+
+main "$@"

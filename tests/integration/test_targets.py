@@ -1,0 +1,127 @@
+# Copyright: mailops.sma maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run every integration target against a fresh SMA API simulator.
+
+A target is a folder tests/integration/targets/NAME with tasks/main.yml,
+laid out as ansible-test expects. run_target.yml includes it as a role and
+passes the connection values as extra variables (sma_url, sma_username,
+sma_password, sma_ca_path, sma_admin_url, sma_mail_log, sma_work_dir) and
+as the SMA_URL, SMA_USERNAME, SMA_PASSWORD and SMA_CA_PATH environment
+variables. An optional file NAME/simulator_args holds extra simulator
+arguments, one a line; blank lines and lines starting with # are skipped and
+{target_dir} is replaced with the target's folder.
+
+Run one target with: pytest tests/integration -k NAME
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+TARGETS_DIR = REPO_ROOT / "tests" / "integration" / "targets"
+RUN_TARGET_PLAYBOOK = REPO_ROOT / "tests" / "integration" / "run_target.yml"
+
+# Seconds one target's ansible-playbook run may take before it is stopped.
+PLAYBOOK_TIMEOUT = float(os.environ.get("INTEGRATION_PLAYBOOK_TIMEOUT", "600"))
+
+
+def discover_targets() -> list[str]:
+    """Return the names of the target folders that contain tasks/main.yml, sorted."""
+    return sorted(path.parent.parent.name for path in TARGETS_DIR.glob("*/tasks/main.yml"))
+
+
+def read_simulator_args(target_dir: pathlib.Path) -> list[str]:
+    """Return the extra simulator arguments from target_dir/simulator_args."""
+    path = target_dir / "simulator_args"
+    if not path.exists():
+        return []
+    arguments = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        argument = line.strip()
+        if argument and not argument.startswith("#"):
+            arguments.append(argument.replace("{target_dir}", str(target_dir)))
+    return arguments
+
+
+def find_ansible_playbook() -> str:
+    """Return the ansible-playbook that belongs to the Python running pytest."""
+    beside_python = pathlib.Path(sys.executable).parent / "ansible-playbook"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("ansible-playbook")
+    if found is None:
+        pytest.fail(f"ansible-playbook not found beside {sys.executable} or on PATH; install ansible-core (make venv).")
+    return found
+
+
+def write_extra_vars(path: pathlib.Path, extra_vars: dict) -> None:
+    """Write the extra variables readable only by the owner: they hold a password."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(extra_vars, handle)
+
+
+@pytest.mark.parametrize("target", discover_targets())
+def test_target(target, simulator_factory, collections_path, tmp_path):
+    """Run one target's tasks with ansible-playbook; fail with its output when it fails."""
+    target_dir = TARGETS_DIR / target
+    simulator = simulator_factory(read_simulator_args(target_dir))
+    work_dir = tmp_path / "work"
+    work_dir.mkdir()
+
+    extra_vars_file = tmp_path / "extra_vars.json"
+    write_extra_vars(extra_vars_file, {
+        "target_name": target,
+        "sma_url": simulator.url,
+        "sma_username": simulator.username,
+        "sma_password": simulator.password,
+        "sma_ca_path": str(simulator.ca_path),
+        "sma_admin_url": simulator.admin_url,
+        "sma_mail_log": str(simulator.mail_log),
+        "sma_work_dir": str(work_dir),
+    })
+    env = dict(
+        os.environ,
+        ANSIBLE_CONFIG=str(REPO_ROOT / "ansible.cfg"),
+        ANSIBLE_COLLECTIONS_PATH=str(collections_path),
+        ANSIBLE_ROLES_PATH=str(TARGETS_DIR),
+        ANSIBLE_NOCOLOR="1",
+        SMA_URL=simulator.url,
+        SMA_USERNAME=simulator.username,
+        SMA_PASSWORD=simulator.password,
+        SMA_CA_PATH=str(simulator.ca_path),
+    )
+    command = [find_ansible_playbook(), str(RUN_TARGET_PLAYBOOK), "-e", f"@{extra_vars_file}"]
+
+    try:
+        result = subprocess.run(
+            command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, timeout=PLAYBOOK_TIMEOUT, check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        partial = error.output or ""
+        if isinstance(partial, bytes):
+            partial = partial.decode("utf-8", errors="replace")
+        pytest.fail(
+            f"Target {target}: ansible-playbook timed out after {PLAYBOOK_TIMEOUT:.0f} s "
+            f"(set INTEGRATION_PLAYBOOK_TIMEOUT to allow more).\n"
+            f"--- ansible-playbook output ---\n{partial}\n"
+            f"--- simulator output (last lines) ---\n{simulator.log_tail()}",
+            pytrace=False,
+        )
+
+    if result.returncode != 0:
+        pytest.fail(
+            f"Target {target}: ansible-playbook exited with status {result.returncode}.\n"
+            f"--- ansible-playbook output ---\n{result.stdout}\n"
+            f"--- simulator output (last lines) ---\n{simulator.log_tail()}",
+            pytrace=False,
+        )
