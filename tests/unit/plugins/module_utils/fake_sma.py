@@ -61,6 +61,9 @@ class FakeSma:
     def close(self):
         pass
 
+    def mount(self, prefix, adapter):
+        pass
+
     def request(self, method, url, params=None, json=None, headers=None, auth=None, verify=None, timeout=None):
         path = url.split('/sma/api/v2.0', 1)[1]
         self.calls.append({'method': method, 'path': path, 'params': dict(params or {}), 'body': json,
