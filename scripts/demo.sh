@@ -16,7 +16,7 @@ DEMO_DIR=.demo
 QUARANTINE=TEST_QUARANTINE
 SENDER_DOMAIN=labcisco.com
 
-# print_section TITLE: a heading that stands out in a terminal and in a CI log.
+# print_section TITLE: print a heading that is easy to find in a terminal and in a CI log.
 print_section() {
     printf '\n===== %s =====\n' "$1"
 }

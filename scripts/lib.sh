@@ -7,8 +7,8 @@
 
 COLLECTION_NAMESPACE=mailops
 COLLECTION_NAME=sma
-# Every script here uses Python 3.11: it is the interpreter the pins in
-# requirements-*.txt were resolved for and the one ansible-test is told to use.
+# Every script here uses Python 3.11, because the pins in requirements-*.txt
+# were resolved for it and ansible-test runs with --python 3.11.
 PYTHON_VERSION=3.11
 
 log() { printf '%s\n' "$*" >&2; }
@@ -229,7 +229,7 @@ GET_PIP_ONLY = ("--no-setuptools", "--no-wheel")
 
 args = [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY]
 subprocess.check_call([sys.executable, "-m", "ensurepip", "--upgrade", "--default-pip"], stdout=subprocess.DEVNULL)
-sys.exit(subprocess.call([sys.executable, "-m", "pip", "install", "--upgrade", *args]))
+sys.exit(subprocess.call([sys.executable, "-m", "pip", "install", "--quiet", "--upgrade", *args]))
 PY
     )
     if [ -f "$cache" ] && [ "$(cat "$cache")" = "$content" ]; then

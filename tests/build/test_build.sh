@@ -76,7 +76,7 @@ main() {
     add_cleanup "rm -rf '$work'"
 
     ansible-galaxy collection build --force --output-path "$work/dist" .
-    tarballs=("$work"/dist/"$COLLECTION_NAMESPACE-$COLLECTION_NAME"-*.tar.gz)
+    tarballs=("$work/dist/$COLLECTION_NAMESPACE-$COLLECTION_NAME"-*.tar.gz)
     if [ "${#tarballs[@]}" -ne 1 ] || [ ! -f "${tarballs[0]}" ]; then
         die "Expected one tarball in $work/dist, found: ${tarballs[*]}"
     fi
@@ -105,6 +105,9 @@ main() {
         cd "$run_dir"
         unset ANSIBLE_CONFIG ANSIBLE_ROLES_PATH
         export ANSIBLE_COLLECTIONS_PATH=$work/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+        # Only the implicit localhost is used, on purpose: it runs modules with
+        # the interpreter of ansible-playbook, which has requests.
+        export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
         export SMA_URL=$SMA_SIM_URL SMA_USERNAME=builder SMA_PASSWORD=$password SMA_CA_PATH=$work/tls/ca.pem
         ansible-playbook "$playbook" "${playbook_args[@]}"
     )

@@ -3,13 +3,15 @@
 """Run every integration target against a fresh SMA API simulator.
 
 A target is a folder tests/integration/targets/NAME with tasks/main.yml,
-laid out as ansible-test expects. run_target.yml includes it as a role and
-passes the connection values as extra variables (sma_url, sma_username,
-sma_password, sma_ca_path, sma_admin_url, sma_mail_log, sma_work_dir) and
-as the SMA_URL, SMA_USERNAME, SMA_PASSWORD and SMA_CA_PATH environment
-variables. An optional file NAME/simulator_args holds extra simulator
-arguments, one a line; blank lines and lines starting with # are skipped and
-{target_dir} is replaced with the target's folder.
+laid out as ansible-test expects. The test starts a simulator and runs
+run_target.yml, which includes the target as a role. The connection values
+reach it as extra variables (sma_url, sma_username, sma_password,
+sma_ca_path, sma_admin_url, sma_mail_log, sma_work_dir) and as the SMA_URL,
+SMA_USERNAME, SMA_PASSWORD and SMA_CA_PATH environment variables.
+
+An optional file NAME/simulator_args contains extra simulator arguments, one
+a line. Blank lines and lines starting with # are skipped, and {target_dir}
+is replaced with the target's folder.
 
 Run one target with: pytest tests/integration -k NAME
 """
