@@ -2,7 +2,7 @@
 # Run the audit-then-release workflow against the SMA API simulator and show
 # what it produced: the Markdown report and the mail-log lines of this run.
 #
-# Every run starts with an empty .demo/ folder; only .venv is reused. The
+# Every run starts with an empty .demo/ folder, and only .venv is reused. The
 # simulator user's password is made per run and reaches the playbook only
 # through the SMA_PASSWORD environment variable. The last line printed is the
 # path of the report, when the playbook wrote one.

@@ -108,7 +108,7 @@ stamp_requirements() {
     done < <(requirement_includes "$file")
 }
 
-# pip_install VENV ARGS...: run pip quietly; print its whole output only on failure.
+# pip_install VENV ARGS...: run pip and print its whole output only when it fails.
 pip_install() {
     local venv=$1 output status=0
     shift
@@ -159,8 +159,8 @@ use_venv() {
 # ensure_collection_link: make collections/ansible_collections/NS/NAME a
 # relative link to the repository root, which ansible.cfg puts on the
 # collections path. pytest-ansible, when it runs before this, leaves a real
-# directory of absolute per-entry links there instead; it goes stale when
-# top-level entries are added, so it is replaced.
+# directory of absolute per-entry links there instead. That directory goes
+# stale when top-level entries are added, so it is replaced.
 ensure_collection_link() {
     local parent=collections/ansible_collections/$COLLECTION_NAMESPACE
     local link=$parent/$COLLECTION_NAME

@@ -73,7 +73,7 @@ def write_extra_vars(path: pathlib.Path, extra_vars: dict) -> None:
 
 @pytest.mark.parametrize("target", discover_targets())
 def test_target(target, simulator_factory, collections_path, tmp_path):
-    """Run one target's tasks with ansible-playbook; fail with its output when it fails."""
+    """Run one target's tasks with ansible-playbook and fail with its output when it fails."""
     target_dir = TARGETS_DIR / target
     simulator = simulator_factory(read_simulator_args(target_dir))
     work_dir = tmp_path / "work"
