@@ -7,6 +7,7 @@ swagger-codegen client in kribsi/esa_python) and Cisco TechNote 225700.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Callable, Container
 
 from .dates import parse_query_date
@@ -44,20 +45,22 @@ _OPERATOR_TESTS: dict[str, tuple[Callable[[str, str], bool], bool]] = {
     "does_not_match": (lambda text, value: text == value, True),
 }
 
-_PVO_ORDER_KEYS: dict[str, Callable[[Message], tuple]] = {
-    "sender": lambda message: (message.sender_lc, message.mid),
-    "subject": lambda message: (message.subject_lc, message.mid),
-    "received": lambda message: (message.received, message.mid),
-    "scheduledExit": lambda message: (message.scheduled_exit, message.mid),
-    "size": lambda message: (message.size, message.mid),
+# Primary sort keys. Ties break on MID in the same direction (see SearchQuery.sort).
+_PVO_ORDER_KEYS: dict[str, Callable[[Message], object]] = {
+    "sender": attrgetter("sender_lc"),
+    "subject": attrgetter("subject_lc"),
+    "received": attrgetter("received"),
+    "scheduledExit": attrgetter("scheduled_exit"),
+    "size": attrgetter("size"),
 }
-_SPAM_ORDER_KEYS: dict[str, Callable[[Message], tuple]] = {
-    "from_address": lambda message: (message.from_lc[0] if message.from_lc else "", message.mid),
-    "to_address": lambda message: (message.to_lc[0] if message.to_lc else "", message.mid),
-    "date": lambda message: (message.received, message.mid),
-    "subject": lambda message: (message.subject_lc, message.mid),
-    "size": lambda message: (message.size, message.mid),
+_SPAM_ORDER_KEYS: dict[str, Callable[[Message], object]] = {
+    "from_address": lambda message: message.from_lc[0] if message.from_lc else "",
+    "to_address": lambda message: message.to_lc[0] if message.to_lc else "",
+    "date": attrgetter("received"),
+    "subject": attrgetter("subject_lc"),
+    "size": attrgetter("size"),
 }
+_BY_MID = attrgetter("mid")
 
 Predicate = Callable[[Message], bool]
 
@@ -73,17 +76,20 @@ class SearchQuery:
         self.offset = 0
         self.limit = DEFAULT_LIMIT
         self.predicates: list[Predicate] = []
-        self.sort_key: Callable[[Message], tuple] = _PVO_ORDER_KEYS["received"]
+        self.sort_key: Callable[[Message], object] = _PVO_ORDER_KEYS["received"]
         self.descending = True
         # Everything but the page position, so pages of one search share a cached result.
         self.cache_key = (qtype, tuple(sorted((name, value) for name, value in params.items()
                                               if name not in ("offset", "limit"))))
 
-    def matches(self, message: Message) -> bool:
-        """Tell whether a message is in the time window and passes every filter."""
-        if not self.start <= message.received < self.end:
-            return False
-        return all(predicate(message) for predicate in self.predicates)
+    def sort(self, messages: list[Message]) -> None:
+        """Sort in place by the order key, ties by MID in the same direction.
+
+        Two stable sorts with C-level keys take about a tenth of the time of one sort on
+        (key, mid) tuples built by a Python function, which matters at 100,000 messages.
+        """
+        messages.sort(key=_BY_MID, reverse=self.descending)
+        messages.sort(key=self.sort_key, reverse=self.descending)
 
 
 def parse_search(params: dict[str, str], pvo_quarantines: Container[str], max_limit: int | None) -> SearchQuery:

@@ -86,7 +86,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         """Answer protocol errors found by http.server (bad request line, long headers) with the API envelope."""
         self.close_connection = True
         response = Response.error(code, message or self.responses.get(code, ("Error",))[0])
-        self._write(response, b"")
+        self._prepare(response, response.body_bytes())
+        self.flush_headers()
 
     def do_GET(self) -> None:  # pylint: disable=invalid-name
         """Serve a GET request."""
@@ -147,18 +148,20 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._reset_connection()
             status, bytes_out, auth = 0, 0, "none"
         else:
-            bytes_out = self._write(response, response.body_bytes())
+            bytes_out = self._prepare(response, response.body_bytes())
             status, auth = response.status, response.auth
-        if request.path.startswith("/_sim"):
-            return
-        duration_ms = (time.perf_counter() - started) * 1000
-        simulator.requests.add(simulator.now(), self.command, split.path, query, _loggable_body(request),
-                               status, bytes_in, bytes_out, duration_ms, auth)
-        REQUEST_LOG.info('%s "%s %s" %s %d %.1fms auth=%s', self.client_address[0], self.command, self.path,
-                         status or "reset", bytes_out, duration_ms, auth)
+        if not request.path.startswith("/_sim"):
+            # Log before sending, so a client that reads the answer finds its request in the log.
+            duration_ms = (time.perf_counter() - started) * 1000
+            simulator.requests.add(simulator.now(), self.command, split.path, query, _loggable_body(request),
+                                   status, bytes_in, bytes_out, duration_ms, auth)
+            REQUEST_LOG.info('%s "%s %s" %s %d %.1fms auth=%s', self.client_address[0], self.command, self.path,
+                             status or "reset", bytes_out, duration_ms, auth)
+        if response is not None:
+            self.flush_headers()
 
-    def _write(self, response: Response, body: bytes) -> int:
-        """Send status line, headers and body in one write; return the bytes sent."""
+    def _prepare(self, response: Response, body: bytes) -> int:
+        """Buffer status line, headers and body so that one flush sends them; return their size in bytes."""
         reason = (response.reason or self.responses.get(response.status, ("",))[0])
         reason = reason.encode("ascii", "replace").decode("ascii").replace("\r", " ").replace("\n", " ")
         self.send_response_only(response.status, reason)
@@ -175,9 +178,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         buffer.append(b"\r\n")
         if self.command != "HEAD":
             buffer.append(body)
-        sent = sum(len(part) for part in buffer)
-        self.flush_headers()
-        return sent
+        return sum(len(part) for part in buffer)
 
     def _reset_connection(self) -> None:
         """Drop the connection without an answer; SO_LINGER 0 makes the client see a reset."""

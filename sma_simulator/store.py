@@ -154,7 +154,7 @@ class Store:  # pylint: disable=too-many-instance-attributes
         selected = [message for message in candidates if start <= message.received < end]
         for predicate in query.predicates:
             selected = [message for message in selected if predicate(message)]
-        selected.sort(key=query.sort_key, reverse=query.descending)
+        query.sort(selected)
         return selected
 
     def find(self, mid: int, qtype: str) -> Message | None:
