@@ -19,7 +19,7 @@ description:
     releases a whole quarantine by accident.
   - O(expected_count) and O(max_count) stop the run before anything is sent when the plan does not
     match what was approved.
-  - Each MID ends in exactly one outcome: released, absent, failed or skipped, with a reason. When a
+  - Each MID ends in exactly one outcome (released, absent, failed or skipped) with a reason. When a
     batch fails the module goes on with the others and fails once at the end with every outcome.
 author:
   - mailops.sma contributors
@@ -28,6 +28,7 @@ requirements:
 extends_documentation_fragment:
   - mailops.sma.connection
   - mailops.sma.selection
+  - mailops.sma.action
   - mailops.sma.attributes
   - ansible.builtin.action_common_attributes
 attributes:
@@ -40,26 +41,6 @@ attributes:
   platform:
     platforms: posix
 options:
-  quarantine:
-    description:
-      - The pvo quarantine to release from, such as V(Policy) or a custom quarantine.
-      - Required when O(quarantine_type=pvo); must be unset for V(spam).
-    type: str
-  batch_size:
-    description:
-      - MIDs per release request.
-    type: int
-    default: 100
-  expected_count:
-    description:
-      - Fail before sending anything unless exactly this many messages are planned for release.
-      - Use the count an audit found and a person approved.
-      - Not checked when nothing is left to release, so a re-run reports RV(changed=false).
-    type: int
-  max_count:
-    description:
-      - Fail before sending anything when more than this many messages are planned for release.
-    type: int
   verify:
     description:
       - Read the affected quarantines again after releasing and confirm that every released MID left.
@@ -218,173 +199,22 @@ retry_log:
   sample: [{method: POST, path: /quarantine/messages, attempt: 1, reason: "outcome unknown ...", delay: 1.2}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.mailops.sma.plugins.module_utils._actions import RELEASE, ActionEngine
-from ansible_collections.mailops.sma.plugins.module_utils._errors import SmaError, SmaInputError
-from ansible_collections.mailops.sma.plugins.module_utils._module import (
-    build_client,
-    build_module_selection,
-    check_positive,
-    check_requirements,
-    client_facts,
-    connection_argument_spec,
-    retry_log,
-    selection_argument_spec,
-)
+from ansible_collections.mailops.sma.plugins.module_utils._action_kinds import ReleaseKind
+from ansible_collections.mailops.sma.plugins.module_utils._action_module import action_argument_spec, run_action_module
 
 
 def argument_spec():
     """Return the module's argument spec."""
-    spec = connection_argument_spec()
-    spec.update(selection_argument_spec())
+    spec = action_argument_spec()
     spec.update(
-        quarantine={'type': 'str'},
-        batch_size={'type': 'int', 'default': 100},
-        expected_count={'type': 'int'},
-        max_count={'type': 'int'},
         verify={'type': 'bool', 'default': True},
         multi_quarantine={'type': 'str', 'default': 'skip', 'choices': ['skip', 'release_all']},
     )
     return spec
 
 
-def source_quarantines(params):
-    """Return the quarantine list for the selection, checking it against the quarantine type."""
-    quarantine = (params['quarantine'] or '').strip()
-    if params['quarantine_type'] == 'pvo':
-        if not quarantine:
-            raise SmaInputError('quarantine is missing: name the pvo quarantine to release from, for example '
-                                'Policy or TEST_QUARANTINE')
-        return [quarantine]
-    if quarantine:
-        raise SmaInputError("the spam quarantine has no names; remove quarantine ('%s') or use quarantine_type: pvo"
-                            % quarantine)
-    return []
-
-
-def check_guards(plan, params):
-    """Raise SmaInputError when the plan does not match expected_count or max_count."""
-    planned = len(plan.planned_mids)
-    if planned == 0:
-        return
-    if params['expected_count'] is not None and planned != params['expected_count']:
-        raise SmaInputError('expected_count is %d but %d messages are planned for release; nothing was released. '
-                            'Audit again and approve the new count' % (params['expected_count'], planned))
-    if params['max_count'] is not None and planned > params['max_count']:
-        raise SmaInputError('%d messages are planned for release, more than max_count %d; nothing was released. '
-                            'Narrow the selection or raise max_count' % (planned, params['max_count']))
-
-
-def outcome_lists(engine, plan, check_mode):
-    """Split the engine's outcomes into the result lists."""
-    released, failed, absent = [], [], dict(plan.absent)
-    if not check_mode:
-        for mid, (outcome, reason) in sorted(engine.outcomes.items()):
-            if outcome == 'failed':
-                failed.append({'mid': mid, 'reason': reason})
-            elif outcome == 'absent':
-                absent[mid] = reason
-            else:
-                released.append(mid)
-    return {
-        'released': released,
-        'failed': failed,
-        'absent': [{'mid': mid, 'reason': reason} for mid, reason in sorted(absent.items())],
-        'skipped': [{'mid': mid, 'reason': reason} for mid, reason in sorted(plan.skipped.items())],
-    }
-
-
-def build_result(engine, plan, verification, check_mode, params, client):
-    """Assemble the module result."""
-    planned = plan.planned_mids
-    lists = outcome_lists(engine, plan, check_mode)
-    review = verification.get('review', [])
-    scope = engine.selection.describe()
-    scope.update(server_filters=engine.selection.server_params(engine.quarantine)[1], appliance=client.base_url,
-                 user=client.username, quarantine=engine.quarantine)
-    counts = {
-        'requested': None if params['mids'] is None else len(set(params['mids'])),
-        'selected': len(plan.selected),
-        'planned': len(planned),
-        'released': len(lists['released']),
-        'absent': len(lists['absent']),
-        'failed': len(lists['failed']),
-        'skipped': len(lists['skipped']),
-        'review': len(review),
-        'appliance_count': engine.appliance_count,
-        'batches': len(engine.batches),
-    }
-    result = {
-        'changed': bool(planned) if check_mode else bool(lists['released'] or engine.appliance_count),
-        'planned': planned,
-        'review': review,
-        'multi_quarantine': plan.multi_quarantine,
-        'counts': counts,
-        'batches': engine.batches,
-        'verification': verification,
-        'scope': scope,
-        'rejected': engine.read.rejected if engine.read else [],
-    }
-    result.update(lists)
-    return result
-
-
-def build_diff(plan, result, check_mode):
-    """Return the before/after MID lists of the selection."""
-    before = sorted(plan.selected)
-    gone = set(result['planned']) if check_mode else set(result['released'])
-    return {'before': {'mids': before}, 'after': {'mids': [mid for mid in before if mid not in gone]}}
-
-
-def failure_message(result, quarantine):
-    """Return the one message for a run that ended with failed MIDs."""
-    counts = result['counts']
-    first = '; '.join('MID %d: %s' % (item['mid'], item['reason']) for item in result['failed'][:3])
-    return ("Released %d of %d planned messages from %s; %d failed (%s). Re-run to retry them: released messages "
-            "are not sent again." % (counts['released'], counts['planned'], quarantine, counts['failed'], first))
-
-
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    check_requirements(module)
-    check_positive(module, 'batch_size')
-    params = module.params
-
-    client = build_client(module)
-    try:
-        selection = build_module_selection(module, source_quarantines(params))
-        if not selection.has_criteria():
-            raise SmaInputError('the selection is empty: set mids, sender_domain, sender, recipient or subject. '
-                                'A release never selects a whole quarantine by default')
-        engine = ActionEngine(client, selection, (params['quarantine'] or '').strip() or None, RELEASE,
-                              batch_size=params['batch_size'], page_size=params['page_size'],
-                              multi_quarantine=params['multi_quarantine'], max_passes=params['max_scan_passes'],
-                              concurrency=params['concurrency'])
-        plan = engine.plan(params['mids'])
-        check_guards(plan, params)
-
-        if plan.targets and not module.check_mode:
-            engine.execute(plan)
-
-        verification = {'checked': False, 'quarantines': [], 'still_present': [], 'review': [], 'arrived': []}
-        if plan.targets and params['verify'] and not module.check_mode:
-            verification = engine.verify(plan)
-    except SmaError as error:
-        module.fail_json(msg=str(error), **client_facts(client), **retry_log(module, client))
-    finally:
-        client.close()
-
-    result = build_result(engine, plan, verification, module.check_mode, params, client)
-    result.update(client_facts(client), **retry_log(module, client))
-    if module._diff:
-        result['diff'] = build_diff(plan, result, module.check_mode)
-    if result['review']:
-        module.warn('%d new MIDs look like re-quarantined copies of messages released in this run; they were not '
-                    'released. See review.' % len(result['review']))
-    if result['failed']:
-        module.fail_json(msg=failure_message(result, engine._quarantine_label(engine.quarantine)), **result)
-    module.exit_json(**result)
+    run_action_module(argument_spec(), ReleaseKind)
 
 
 if __name__ == '__main__':
