@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
@@ -20,6 +21,7 @@ from .server import SimulatorServer
 from .tls import generate_certificates, server_context
 
 LOG = logging.getLogger("sma_simulator")
+_NEGATIVE_ZONE = re.compile(r"^-\d{2}:\d{2}$")
 
 
 def _user(text: str) -> tuple[str, str]:
@@ -124,10 +126,24 @@ def _write_port_file(path: str, port: int) -> None:
     os.replace(temporary, target)
 
 
+def _attach_negative_zone(argv: list[str]) -> list[str]:
+    """Rewrite ``--timezone -07:00`` as ``--timezone=-07:00``; argparse takes a lone ``-07:00`` for an option."""
+    result: list[str] = []
+    index = 0
+    while index < len(argv):
+        if argv[index] == "--timezone" and index + 1 < len(argv) and _NEGATIVE_ZONE.match(argv[index + 1]):
+            result.append(f"--timezone={argv[index + 1]}")
+            index += 2
+        else:
+            result.append(argv[index])
+            index += 1
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:  # pylint: disable=too-many-locals
     """Run the simulator until SIGTERM or SIGINT; return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_attach_negative_zone(sys.argv[1:] if argv is None else list(argv)))
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     if args.quiet:
         logging.getLogger("sma_simulator.requests").setLevel(logging.WARNING)
