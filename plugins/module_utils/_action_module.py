@@ -84,7 +84,8 @@ def outcome_lists(kind, engine, plan, check_mode):
                 acted.append(mid)
     lists = {
         kind.past: acted,
-        'failed': failed,
+        # Not "failed": fail_json sets that key to True, which would hide the list.
+        'failures': failed,
         'absent': [{'mid': mid, 'reason': reason} for mid, reason in sorted(absent.items())],
         'skipped': [{'mid': mid, 'reason': reason} for mid, reason in sorted(plan.skipped.items())],
     }
@@ -108,7 +109,7 @@ def build_result(kind, engine, plan, verification, check_mode, client):
         'planned': len(planned),
         kind.past: len(lists[kind.past]),
         'absent': len(lists['absent']),
-        'failed': len(lists['failed']),
+        'failed': len(lists['failures']),
         'skipped': len(lists['skipped']),
         'review': len(review),
         'appliance_count': engine.appliance_count,
@@ -135,7 +136,7 @@ def build_result(kind, engine, plan, verification, check_mode, client):
 def failure_message(kind, result, label):
     """Return the one message for a run that ended with failed MIDs."""
     counts = result['counts']
-    first = '; '.join('MID %d: %s' % (item['mid'], item['reason']) for item in result['failed'][:3])
+    first = '; '.join('MID %d: %s' % (item['mid'], item['reason']) for item in result['failures'][:3])
     return ('%s %d of %d planned messages %s %s; %d failed (%s). %s'
             % (kind.past.capitalize(), counts[kind.past], counts['planned'], kind.where, label, counts['failed'],
                first, kind.rerun_note()))
@@ -191,6 +192,6 @@ def run_action_module(argument_spec, kind_class):
     if result['review']:
         module.warn('%d new MIDs look like re-quarantined copies of messages %s in this run; they were not %s. '
                     'See review.' % (len(result['review']), kind.past, kind.past))
-    if result['failed']:
+    if result['failures']:
         module.fail_json(msg=failure_message(kind, result, engine.quarantine_label(engine.quarantine)), **result)
     module.exit_json(**result)

@@ -77,15 +77,15 @@ def check_positive(module, *names):
             module.fail_json(msg='%s %s is invalid; use a positive number' % (name, value))
 
 
-def build_client(module):
-    """Create the SMA client from the connection options."""
+def build_client(module, client_class=SmaClient):
+    """Create the SMA client (an instance of ``client_class``) from the connection options."""
     params = module.params
     check_positive(module, 'timeout', 'concurrency')
     if params['retries'] is not None and params['retries'] < 0:
         module.fail_json(msg='retries %s is invalid; use 0 or a positive number' % params['retries'])
     verbosity = getattr(module, '_verbosity', 0)
     try:
-        return SmaClient(
+        return client_class(
             url=params['url'], username=params['username'], password=params['password'],
             auth_method=params['auth_method'], validate_certs=params['validate_certs'], ca_path=params['ca_path'],
             timeout=params['timeout'], retries=params['retries'], retry_max_time=params['retry_max_time'],

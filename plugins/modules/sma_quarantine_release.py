@@ -123,8 +123,10 @@ absent:
   type: list
   elements: dict
   sample: [{mid: 999, reason: "not in quarantine 'TEST_QUARANTINE'"}]
-failed:
-  description: MIDs that could not be released, with the reason.
+failures:
+  description:
+    - MIDs that could not be released, with the reason.
+    - Not named C(failed), because Ansible sets C(failed) to true on a failed task, which would hide this list.
   returned: always
   type: list
   elements: dict
