@@ -63,7 +63,7 @@ class Authenticator:
         """
         authorization = headers.get("Authorization")
         if authorization is not None:
-            scheme, _, credentials = authorization.strip().partition(" ")
+            scheme, _space, credentials = authorization.strip().partition(" ")
             if scheme.lower() != "basic":
                 raise unauthorized()
             try:

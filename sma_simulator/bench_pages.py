@@ -77,7 +77,7 @@ def run(messages: int, limit: int, release: int, batch: int) -> dict:  # pylint:
 
 def main() -> None:
     """Parse options, run the benchmark and print the result as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m sma_simulator.bench_pages", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m sma_simulator.bench_pages", description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=120_000, help="generated messages (default: 120000)")
     parser.add_argument("--limit", type=int, default=100, help="page size (default: 100)")
     parser.add_argument("--release", type=int, default=100_000, help="messages to release (default: 100000)")

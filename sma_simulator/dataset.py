@@ -150,7 +150,7 @@ def _parse_entry(entry: object, where: str, now: float) -> Message:
     fields["extra_attributes"] = {key: value for key, value in attributes.items() if key not in known}
     if "size" not in fields:
         fields["size"] = 4096 + len(fields.get("body", "")) + sum(item.size for item in fields["attachments"])
-    message = Message(mid, qtype, **fields)
+    message = Message(mid, qtype, received=fields.pop("received"), **fields)
     if message.esa_mid is None:
         message.esa_mid = 1_000_000 + mid
     return message
@@ -339,7 +339,7 @@ def lookalike_domains(domain: str) -> list[str]:
     They are a sub-domain, the domain followed by another label, a one-letter substitution,
     a one-letter insertion, and the domain with a prefix glued to its first label.
     """
-    first, _, rest = domain.partition(".")
+    first, _dot, rest = domain.partition(".")
     index = 1 if len(first) > 1 else 0
     replaced = "a" if first[index].lower() != "a" else "e"
     substitution = f"{first[:index]}{replaced}{first[index + 1:]}.{rest}"

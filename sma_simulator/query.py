@@ -7,6 +7,7 @@ swagger-codegen client in kribsi/esa_python) and Cisco TechNote 225700.
 
 from __future__ import annotations
 
+import math
 from operator import attrgetter
 from typing import Callable, Container
 
@@ -218,7 +219,7 @@ def _kilobytes(params: dict[str, str], name: str) -> float:
         value = float(text)
     except ValueError as exc:
         raise invalid(name) from exc
-    if value < 0 or value != value:  # NaN is the only value not equal to itself
+    if value < 0 or not math.isfinite(value):
         raise invalid(name)
     return value
 

@@ -78,7 +78,7 @@ def test_request_log_entries(lab):
 
 
 def test_request_log_since_and_clear(lab):
-    for _ in range(3):
+    for _attempt in range(3):
         lab.client.pvo()
     newer = lab.client.admin("GET", "/requests", params={"since": "2"}).json["requests"]
     assert [entry["seq"] for entry in newer] == [3]
@@ -173,7 +173,7 @@ def test_keep_alive_connection(lab):
         assert first.status == 404
         sock = connection.sock
         assert sock is not None
-        for _ in range(2):
+        for _attempt in range(2):
             reply = lab.client.request("GET", MESSAGES, {"quarantineType": "spam"}, connection=connection)
             assert reply.status == 404
             assert reply.headers.get("Connection") != "close"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import json
 import re
 import time
 
@@ -55,12 +56,12 @@ def test_status_before_auth(lab):
 
 def test_nth_and_times(lab):
     set_faults(lab, rule({"status": 503}, method="GET", nth=2, times=2))
-    assert [lab.client.pvo().status for _ in range(5)] == [200, 503, 503, 200, 200]
+    assert [lab.client.pvo().status for _attempt in range(5)] == [200, 503, 503, 200, 200]
 
 
 def test_times_zero_fires_always(lab):
     set_faults(lab, rule({"status": 500}, method="GET", nth=3, times=0))
-    assert [lab.client.pvo().status for _ in range(5)] == [200, 200, 500, 500, 500]
+    assert [lab.client.pvo().status for _attempt in range(5)] == [200, 200, 500, 500, 500]
 
 
 def test_match_by_method_path_and_action(lab):
@@ -107,10 +108,9 @@ def test_apply_then_delay_applies(lab):
     set_faults(lab, rule({"apply_then_delay": 1.0}, method="POST"))
     connection = http.client.HTTPConnection("127.0.0.1", lab.port, timeout=0.3)
     headers = {"Authorization": "Basic " + base64.b64encode(b"admin:ironport").decode()}
+    body = json.dumps(dict(RELEASE, mids=[440])).encode()
     with pytest.raises(TimeoutError):
-        connection.request("POST", MESSAGES, body=b'{"action": "release", "quarantineType": "pvo", '
-                                                   b'"quarantineName": "TEST_QUARANTINE", "mids": [440]}',
-                           headers=headers)
+        connection.request("POST", MESSAGES, body=body, headers=headers)
         connection.getresponse()
     connection.close()
     assert 440 not in held(lab)
@@ -211,7 +211,7 @@ def test_expire_tokens(lab):
     set_faults(lab, rule({"expire_tokens": True}, method="GET", nth=2))
     search = {"quarantineType": "spam", "startDate": "2000-01-01T00:00:00.000Z", "endDate": "2100-01-01T00:00:00.000Z"}
     statuses = [lab.client.request("GET", MESSAGES, search, auth=None, headers={"jwtToken": token}).status
-                for _ in range(3)]
+                for _attempt in range(3)]
     assert statuses == [200, 401, 401]
 
 
