@@ -401,10 +401,10 @@ steps_failed() {
     echo "$count"
 }
 
-# print_step_summary TITLE: the table of steps, the total time and a closing
-# line in the form "steps: N passed, N failed, N skipped".
+# print_step_summary TITLE: the table of steps, the wall-clock time since the
+# script started and a closing line "steps: N passed, N failed, N skipped".
 print_step_summary() {
-    local title=$1 index passed=0 failed=0 skipped=0 total
+    local title=$1 index passed=0 failed=0 skipped=0 total=$SECONDS
     printf '\n%s\n' "$title"
     printf '  %-44s %-8s %9s\n' step result seconds
     for index in "${!_STEP_NAMES[@]}"; do
@@ -415,7 +415,6 @@ print_step_summary() {
             *) skipped=$((skipped + 1)) ;;
         esac
     done
-    total=$(printf '%s\n' "${_STEP_SECONDS[@]}" | awk '{ sum += $1 } END { printf "%.0f", sum }')
     printf 'total: %d min %02d s\n' $((total / 60)) $((total % 60))
     printf 'steps: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 }
