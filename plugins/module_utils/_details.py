@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import email.message
+import email.utils
 import hashlib
 import os
 import re
@@ -204,7 +205,17 @@ def filename_from_disposition(header):
         return None
     message = email.message.Message()
     message['Content-Disposition'] = header
-    return message.get_filename()
+    plain = None
+    for key, value in message.get_params(header='content-disposition', failobj=[])[1:]:
+        if key.lower() != 'filename':
+            continue
+        # The standard library decodes "filename*=UTF-8''..." into a (charset, language, text) tuple;
+        # RFC 6266 gives that form precedence over a plain "filename=".
+        if isinstance(value, tuple):
+            return email.utils.collapse_rfc2231_value(value)
+        if plain is None:
+            plain = email.utils.unquote(value)
+    return plain
 
 
 def safe_filename(name):
