@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class AdminError(Exception):
-    """Bad input to an admin endpoint; ``status`` is the HTTP status to answer with."""
+    """Invalid input to an admin endpoint, with the HTTP ``status`` of the error response."""
 
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
@@ -26,7 +26,7 @@ class AdminError(Exception):
 
 
 def handle(sim: "Simulator", request: Request) -> Response:
-    """Answer one admin request."""
+    """Route one admin request and return its response."""
     path = request.path.rstrip("/")
     if path.startswith("/_sim/messages/"):
         route: dict[str, Callable] | None = {"GET": _message}

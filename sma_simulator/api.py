@@ -24,7 +24,7 @@ API_ROOT = "/sma/api/v2.0"
 PVO_ACTIONS = ("release", "move", "delay", "sendCopy")
 _ACTION_FIELDS = {
     # NOTE: the body fields of move, delay and sendCopy come from the swagger-codegen models
-    # only; the verbs "delay" and "sendCopy" are best guesses.
+    # only, and the verbs "delay" and "sendCopy" are best guesses.
     (SPAM, "release"): {"action", "quarantineType", "mids"},
     (PVO, "release"): {"action", "quarantineType", "quarantineName", "mids"},
     (PVO, "move"): {"action", "quarantineType", "quarantineName", "destinationQuarantineName", "mids"},
@@ -36,7 +36,7 @@ _ADDRESS = re.compile(r"^[^@\s,]+@[^@\s,]+$")
 
 
 def handle(sim: "Simulator", request: Request) -> Response:
-    """Route an API request, check its credentials, and answer it."""
+    """Route an API request, check its credentials and return the response."""
     route = _ROUTES.get(request.path[len(API_ROOT):] if request.path.startswith(API_ROOT + "/") else None)
     if route is None:
         return Response.error(404, "Not Found.")
@@ -110,7 +110,7 @@ def _details(sim: "Simulator", request: Request) -> Response:
 
 def _attachment(sim: "Simulator", request: Request) -> Response:
     params = request.query
-    # NOTE: only pvo attachments are known to be served; spam is rejected as a best guess.
+    # NOTE: only pvo attachments are known to be served, so rejecting spam is a best guess.
     qtype = _quarantine_type(params, (PVO,))
     if set(params) - {"mid", "attachmentId", "quarantineType"}:
         raise unsupported()
@@ -119,7 +119,7 @@ def _attachment(sim: "Simulator", request: Request) -> Response:
     message = sim.store.find(mid, qtype)
     if message is None:
         raise invalid("mid")
-    # Part 1 is the "[message body]" pseudo-part of the details; attachments are 2 and up.
+    # Part 1 is the "[message body]" pseudo-part of the details, so attachments start at 2.
     if not 2 <= attachment_id <= len(message.attachments) + 1:
         raise invalid("attachmentId")
     attachment = message.attachments[attachment_id - 2]
@@ -127,7 +127,7 @@ def _attachment(sim: "Simulator", request: Request) -> Response:
     disposition = f'attachment; filename="{fallback}"'
     if fallback != attachment.name:
         disposition += f"; filename*=UTF-8''{quote(attachment.name, safe='')}"
-    # NOTE: the body is the Base64 text (PSCiscoSMA and Splunk SOAR decode it); its content type is a guess.
+    # NOTE: the body is the Base64 text, which PSCiscoSMA and Splunk SOAR decode. Its content type is a guess.
     return Response(200, raw=attachment.base64_text().encode("ascii"), content_type="application/octet-stream",
                     headers={"Content-Disposition": disposition})
 
@@ -147,13 +147,13 @@ def _config_quarantines(sim: "Simulator", request: Request) -> Response:
     grouped: dict[str, list[str]] = {"system": [], "custom": []}
     for name, kind in sim.store.types.copy().items():
         grouped.setdefault(kind, []).append(name)
-    # NOTE: PSCiscoSMA only shows that data.quarantines maps keys to name lists; the keys are a guess.
+    # NOTE: PSCiscoSMA only shows that data.quarantines maps keys to name lists, so the keys are a guess.
     return Response(200, {"data": {"quarantines": grouped}})
 
 
 def _json_body(request: Request) -> dict:
     if not isinstance(request.body, dict):
-        # NOTE: the appliance's answer to a missing or malformed body is not documented; 400 is a guess.
+        # NOTE: the appliance's response to a missing or malformed body is not documented, so 400 is a guess.
         raise ApiError(400, "Invalid request body - expected a JSON object.")
     return request.body
 
@@ -178,7 +178,7 @@ def _quarantine_name(sim: "Simulator", body: dict, field: str) -> str:
 
 
 def _action_options(sim: "Simulator", body: dict, action: str, quarantine: str) -> tuple[dict, dict]:
-    """Validate the action's own fields; return (store options, extra response fields)."""
+    """Validate the action's own fields and return (store options, extra response fields)."""
     if action == "move":
         destination = _quarantine_name(sim, body, "destinationQuarantineName")
         if destination == quarantine:
@@ -244,7 +244,7 @@ def _post_action(sim: "Simulator", request: Request) -> Response:
 def _delete(sim: "Simulator", request: Request) -> Response:
     body = _json_body(request)
     qtype = _quarantine_type(body)
-    # NOTE: whether a DELETE may or must carry "action" is undocumented; "delete" is accepted.
+    # NOTE: whether a DELETE may or must carry "action" is undocumented, so "delete" is accepted.
     if body.get("action", "delete") != "delete":
         raise invalid("action")
     if set(body) - _DELETE_FIELDS[qtype]:

@@ -21,7 +21,7 @@ DEFAULT_USERS = {"admin": "ironport"}
 
 
 class Simulator:  # pylint: disable=too-many-instance-attributes
-    """One simulated appliance. ``handle`` answers a request; None means close the connection unanswered."""
+    """One simulated appliance: quarantines, users and tokens, fault rules and the request log."""
 
     def __init__(self, *, dataset: str = "lab", users: Mapping[str, str] | None = None,  # pylint: disable=too-many-arguments
                  generate: int = 0, seed: int = 1, generate_quarantine: str = "GENERATED",
@@ -57,7 +57,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
             self.set_faults(faults)
 
     def now(self) -> float:
-        """Return the simulator's current time; tests may replace ``clock``."""
+        """Return the simulator's current time from ``clock``, which tests may replace."""
         return self.clock()
 
     def message_count(self) -> int:
@@ -99,7 +99,10 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     # Requests ------------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response | None:
-        """Answer one request, applying the fault rules that fire for it."""
+        """Return the response to one request after applying the fault rules that fire for it.
+
+        None means: close the connection without a response.
+        """
         if request.path == "/_sim" or request.path.startswith("/_sim/"):
             return admin.handle(self, request)
         effects = self.faults.select(request.method, request.path, request.body_action())
@@ -119,7 +122,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         return self._after(effects, request, response)
 
     def _before(self, effects: list[dict]) -> Response | None:
-        """Apply token expiry and delays; return the injected error answer, if a rule gives one."""
+        """Apply token expiry and delays, then return the injected error response if a rule sets one."""
         for effect in effects:
             if "expire_tokens" in effect:
                 self.auth.expire_all()

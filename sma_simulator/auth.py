@@ -29,7 +29,7 @@ def _b64url_decode(text: str) -> bytes:
 
 
 class AuthResult:
-    """Who sent a request and how: ``scheme`` is ``basic`` or ``jwt``; ``expires`` is the token's exp."""
+    """Authenticated user of a request, with the ``scheme`` (``basic`` or ``jwt``) and the token's ``expires``."""
 
     def __init__(self, scheme: str, user: str, expires: float | None = None) -> None:
         self.scheme = scheme
@@ -81,7 +81,7 @@ class Authenticator:
         raise unauthorized()
 
     def login(self, body: object) -> dict:
-        """Handle the login body ``{"data": {"userName": b64, "passphrase": b64}}``; return the response body."""
+        """Check the login body ``{"data": {"userName": b64, "passphrase": b64}}`` and return the response body."""
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict):
             raise unauthorized()

@@ -29,7 +29,7 @@ def _request(connection: http.client.HTTPConnection, method: str, path: str, hea
     response = connection.getresponse()
     data = response.read()
     if response.status != 200:
-        raise RuntimeError(f"{method} {path} answered {response.status}: {data[:200]!r}")
+        raise RuntimeError(f"{method} {path} failed with HTTP {response.status}: {data[:200]!r}")
     return json.loads(data)
 
 

@@ -65,13 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=_port, default=0, help="port to listen on; 0 picks a free port (default: 0)")
     parser.add_argument("--port-file", metavar="PATH",
                         help="write the port number and a newline to PATH once the server listens")
+
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a CA and certificate generated at start")
     parser.add_argument("--cert-dir", metavar="DIR",
                         help="where --tls writes ca.pem, server.pem and server-key.pem (default: a new temporary "
                              "directory, removed at exit)")
+
     parser.add_argument("--user", metavar="NAME:PASSWORD", type=_user, action="append",
                         help="an API user, repeatable; the password may contain ':' "
                              "(default: the simulator's own default user admin:ironport)")
+
     parser.add_argument("--dataset", default="lab",
                         help="'lab' (built-in), 'empty', or the path of a dataset JSON file (default: lab)")
     parser.add_argument("--generate", type=_non_negative, default=0, metavar="N",
@@ -83,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="sender domain of the exact matches among generated messages (default: bulk.example)")
     parser.add_argument("--generate-domain-count", type=_non_negative, metavar="K",
                         help="how many generated messages come from exactly that domain (default: a tenth of N)")
+
     parser.add_argument("--mail-log", metavar="PATH", help="also append mail-log lines to PATH (default: memory only)")
     parser.add_argument("--token-ttl", type=_positive, default=1800, metavar="SECONDS",
                         help="JWT lifetime in seconds (default: 1800)")
@@ -127,7 +131,7 @@ def _write_port_file(path: str, port: int) -> None:
 
 
 def _attach_negative_zone(argv: list[str]) -> list[str]:
-    """Rewrite ``--timezone -07:00`` as ``--timezone=-07:00``; argparse takes a lone ``-07:00`` for an option."""
+    """Rewrite ``--timezone -07:00`` as ``--timezone=-07:00``, because argparse takes a lone ``-07:00`` for an option."""
     result: list[str] = []
     index = 0
     while index < len(argv):
@@ -141,7 +145,7 @@ def _attach_negative_zone(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:  # pylint: disable=too-many-locals
-    """Run the simulator until SIGTERM or SIGINT; return the exit status."""
+    """Run the simulator until SIGTERM or SIGINT and return the exit status."""
     parser = build_parser()
     args = parser.parse_args(_attach_negative_zone(sys.argv[1:] if argv is None else list(argv)))
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")

@@ -29,7 +29,7 @@ _DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9]
 
 
 class DatasetError(ValueError):
-    """A dataset that cannot be loaded; the message names the file, the entry and the fix."""
+    """A dataset that cannot be loaded. The message names the file, the entry and the fix."""
 
 
 class Dataset:
@@ -47,7 +47,7 @@ def standard_quarantines() -> dict[str, str]:
 
 
 def load_dataset(spec: str, now: float) -> Dataset:
-    """Load ``lab``, ``empty`` or a JSON file path; relative times count from ``now``."""
+    """Load ``lab``, ``empty`` or a JSON file path. Relative times count from ``now``."""
     if spec == "empty":
         return Dataset("empty", standard_quarantines(), [])
     path = LAB_DATASET if spec == "lab" else Path(spec)
@@ -68,7 +68,7 @@ def load_dataset(spec: str, now: float) -> Dataset:
 
 
 def parse_dataset(data: object, source: str, now: float) -> Dataset:
-    """Validate parsed dataset JSON and build its messages; ``source`` names it in errors."""
+    """Validate parsed dataset JSON and build its messages. Errors name the dataset by ``source``."""
     if not isinstance(data, dict):
         raise DatasetError(f"dataset {source}: the top level is a {type(data).__name__}; "
                            "it must be an object such as {\"messages\": [...]}")
@@ -118,7 +118,7 @@ def parse_entries(entries: object, source: str, now: float, taken: set[int] | No
                                f"of messages[{seen[message.mid]}]; every message needs its own mid")
         if message.mid in taken:
             raise DatasetError(f"dataset {source}: messages[{index}] uses mid {message.mid}, "
-                               "which the simulator already holds; choose an unused mid")
+                               "which a quarantine already contains; choose an unused mid")
         seen[message.mid] = index
         messages.append(message)
     return messages

@@ -73,8 +73,7 @@ class DisplayZone:
         offset = int(hours) * 3600 + int(minutes) * 60
         self.offset = -offset if sign == "-" else offset
         self.text = text
-        # The appliance shows "(GMT)" for UTC and "(GMT +01:00)" otherwise; XSOAR's
-        # Cisco integrations had to parse both (demisto/content PR #26140).
+        # The appliance shows "(GMT)" for UTC and "(GMT +01:00)" otherwise, so clients must parse both.
         self.label = "(GMT)" if offset == 0 else f"(GMT {sign}{hours}:{minutes})"
 
     def _local(self, timestamp: float) -> datetime:
@@ -93,7 +92,7 @@ class DisplayZone:
 
 
 def parse_display_date(text: str) -> float | None:
-    """Parse ``15 Mar 2026 11:25 (GMT -07:00)`` or ``28 Aug 2022 15:33 (GMT)``; None if it does not match."""
+    """Parse ``15 Mar 2026 11:25 (GMT -07:00)`` or ``28 Aug 2022 15:33 (GMT)``, or return None."""
     match = _DISPLAY_DATE.match(text)
     if not match:
         return None
@@ -114,7 +113,7 @@ def parse_display_date(text: str) -> float | None:
 
 
 def parse_relative(text: str, now: float) -> float | None:
-    """Parse ``-2h``, ``+30d``, ``-90m``, ``-45s`` or ``-1w`` relative to ``now``; None if it does not match."""
+    """Parse ``-2h``, ``+30d``, ``-90m``, ``-45s`` or ``-1w`` relative to ``now``, or return None."""
     match = _RELATIVE.match(text)
     if not match:
         return None

@@ -1,6 +1,6 @@
 """Error responses in the SMA API's envelope.
 
-The appliance answers every error with
+The appliance responds to every error with
 ``{"error": {"message": ..., "code": "<status as a string>", "explanation": ...}}``
 and reports bad request parameters as HTTP 404, not 400 (recorded responses in
 nickrusso42518/postman ``sma/sma.postman_collection.json`` and Cisco-Email-Security/docs ``api.md``).
@@ -29,7 +29,7 @@ DATE_SECONDS_MESSAGE = "startDate and endDate attribute supports only 00 seconds
 
 
 class ApiError(Exception):
-    """An error answer: HTTP status, message and optional extra headers."""
+    """An error response: HTTP status, message and optional extra headers."""
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)

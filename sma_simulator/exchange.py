@@ -13,7 +13,7 @@ JSON_TYPE = "application/json"
 class Request:  # pylint: disable=too-few-public-methods
     """An HTTP request with its query decoded (last value wins) and its JSON body parsed.
 
-    ``body`` is None when there is no body; ``body_error`` says why a body is not valid JSON.
+    ``body`` is None when there is no body, and ``body_error`` gives the reason a body is not valid JSON.
     """
 
     def __init__(self, method: str, path: str, query: dict[str, str], headers: Mapping[str, str],
@@ -39,7 +39,7 @@ class Request:  # pylint: disable=too-few-public-methods
 
 
 class Response:  # pylint: disable=too-few-public-methods
-    """A handler's answer: a JSON payload (serialized once, when sent) or raw bytes."""
+    """A handler's response: a JSON payload (serialized once, when sent) or raw bytes."""
 
     def __init__(self, status: int = 200, payload: object = None, raw: bytes | None = None,
                  content_type: str = JSON_TYPE, headers: dict[str, str] | None = None) -> None:
@@ -55,14 +55,14 @@ class Response:  # pylint: disable=too-few-public-methods
 
     @classmethod
     def error(cls, status: int, message: str, headers: dict[str, str] | None = None) -> "Response":
-        """Build an error answer in the API's envelope; the reason phrase is the message, as the appliance sends it."""
+        """Build an error response in the API's envelope, with the message as the reason phrase like the appliance."""
         response = cls(status, envelope(status, message), headers=headers)
         response.reason = message.rstrip(".")
         return response
 
     @classmethod
     def from_error(cls, error: ApiError) -> "Response":
-        """Build the answer for a raised ApiError."""
+        """Build the response for a raised ApiError."""
         return cls.error(error.status, error.message, error.headers)
 
     def body_bytes(self) -> bytes:

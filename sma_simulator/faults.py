@@ -12,7 +12,7 @@ import threading
 
 MATCH_KEYS = {"method", "path", "action", "nth", "times"}
 METHODS = {"GET", "POST", "DELETE", "*"}
-# Effect keys; each rule has exactly one. "status" may come with "retry_after" and "message",
+# Effect keys, exactly one per rule. "status" may come with "retry_after" and "message",
 # and "requarantine_all" with "new_mid_offset".
 EFFECTS = ("status", "apply_then_status", "delay", "apply_then_delay", "reset", "apply_then_reset", "drift",
            "vanish", "count_delta", "requarantine", "requarantine_all", "expire_tokens", "refresh_token")
@@ -21,7 +21,7 @@ DEFAULT_MID_OFFSET = 100000
 
 
 class FaultError(ValueError):
-    """A fault rule that cannot be used; the message names the rule and the fix."""
+    """A fault rule that cannot be used. The message names the rule and the fix."""
 
 
 def _is_int(value: object) -> bool:

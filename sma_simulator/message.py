@@ -178,7 +178,7 @@ def render_item(message: Message, zone: DisplayZone) -> dict:
             "scheduledExit": zone.render(message.scheduled_exit),
             "size": message.rendered_size(),
             # NOTE: the API's inQuarantines is one string even for a message in several
-            # quarantines; comma-joined names are a best guess.
+            # quarantines, so comma-joined names are a best guess.
             "inQuarantines": ", ".join(message.quarantines),
             "quarantineForReason": [reason for name in message.quarantines for reason in message.reasons_for(name)],
             "quarantineForReasonDict": [
@@ -194,7 +194,7 @@ def render_item(message: Message, zone: DisplayZone) -> dict:
 
 
 def render_details(message: Message, zone: DisplayZone) -> dict:
-    """Render the ``/quarantine/messages/details`` answer for one message."""
+    """Render the ``/quarantine/messages/details`` response body for one message."""
     if message.qtype == SPAM:
         attributes = {
             "envelopeRecipient": message.recipients,
@@ -210,7 +210,7 @@ def render_details(message: Message, zone: DisplayZone) -> dict:
     parts = [{"attachmentId": 1, "attachmentName": "[message body]", "attachmentSize": format_size(body_size, 1)}]
     for index, attachment in enumerate(message.attachments, start=2):
         # NOTE: attachmentSize shows the size of the Base64 text, as brice-automatizit/PSCiscoSMA
-        # reads it; whether the appliance reports the decoded size instead is not confirmed.
+        # reads it. Whether the appliance reports the decoded size instead is not confirmed.
         parts.append({"attachmentId": index, "attachmentName": attachment.name,
                       "attachmentSize": format_size(attachment.base64_size(), 1)})
     attributes = {

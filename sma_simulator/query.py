@@ -103,22 +103,25 @@ def parse_search(params: dict[str, str], pvo_quarantines: Container[str], max_li
     allowed = PVO_PARAMETERS if qtype == PVO else SPAM_PARAMETERS
     if any(name not in allowed for name in params):
         raise unsupported()
+
     query = SearchQuery(qtype, params)
     start_text, end_text = params.get("startDate"), params.get("endDate")
     if not start_text or not end_text:
         raise missing("startDate or endDate")
     query.start = parse_query_date("startDate", start_text)
     query.end = parse_query_date("endDate", end_text)
-    # NOTE: the appliance's answer to startDate after endDate is not documented; rejecting
+    # NOTE: the appliance's response to startDate after endDate is not documented, so rejecting
     # endDate is a best guess. Equal dates select nothing because endDate is exclusive.
     if query.end < query.start:
         raise invalid("endDate")
+
     if qtype == PVO:
         query.quarantines = _parse_quarantines(params.get("quarantines"), pvo_quarantines)
     query.offset = _parse_int(params, "offset", 0, minimum=0)
     query.limit = _parse_int(params, "limit", DEFAULT_LIMIT, minimum=1)
     if max_limit is not None and query.limit > max_limit:
         raise invalid("limit")
+
     if qtype == PVO:
         query.predicates = _pvo_predicates(params)
     else:
@@ -153,7 +156,7 @@ def _parse_int(params: dict[str, str], name: str, default: int, minimum: int) ->
 def _paired(params: dict[str, str], operator_name: str, value_name: str) -> tuple[str, str] | None:
     """Return (operator, value) when the pair is given, None when neither is; raise when one is missing.
 
-    NOTE: whether the appliance rejects half a pair is not documented; requiring both is a best guess.
+    NOTE: whether the appliance rejects half a pair is not documented, so requiring both is a best guess.
     """
     operator, value = params.get(operator_name), params.get(value_name)
     if operator is None and value is None:
@@ -168,7 +171,7 @@ def _paired(params: dict[str, str], operator_name: str, value_name: str) -> tupl
 def text_predicate(operator: str, value: str, field: Callable[[Message], list[str]]) -> Predicate:
     """Build a case-insensitive test of ``field`` (a list of lower-case strings).
 
-    A positive operator matches when any string matches; a negated one when none does.
+    A positive operator matches when any string matches, and a negated one when none does.
     """
     test, negated = _OPERATOR_TESTS[operator]
     needle = value.lower()
@@ -203,7 +206,7 @@ def _pvo_predicates(params: dict[str, str]) -> list[Predicate]:
         name = params["attachmentName"].lower()
         if not name:
             raise invalid("attachmentName")
-        # NOTE: "contains" on any attachment name is a best guess; the API names no operator.
+        # NOTE: the API names no operator, so "contains" on any attachment name is a best guess.
         predicates.append(lambda message: any(name in item.name.lower() for item in message.attachments))
     size_predicate = _attachment_size_predicate(params)
     if size_predicate is not None:
@@ -225,7 +228,7 @@ def _kilobytes(params: dict[str, str], name: str) -> float:
 
 
 def _attachment_size_predicate(params: dict[str, str]) -> Predicate | None:
-    """Build the attachment size filter; sizes are in KB and From/To follow Splunk SOAR's ciscoesa reading.
+    """Build the attachment size filter. Sizes are in KB, and From/To follow Splunk SOAR's ciscoesa reading.
 
     ``range`` keeps From <= size <= To, ``more_than`` keeps size > From and ``less_than`` keeps
     size < To. A message matches when any of its attachments does.

@@ -29,7 +29,7 @@ class RequestLog:
 
     def add(self, when: float, method: str, path: str, query: dict, body: object,  # pylint: disable=too-many-arguments
             status: int, bytes_in: int, bytes_out: int, duration_ms: float, auth: str) -> int:
-        """Record one request; return its sequence number."""
+        """Record one request and return its sequence number."""
         with self._lock:
             self._seq += 1
             self._entries.append((self._seq, when, method, path, query, body, status, bytes_in, bytes_out,
@@ -52,7 +52,7 @@ class RequestLog:
         return result
 
     def clear(self) -> None:
-        """Drop every entry and reset the counters; sequence numbers keep counting."""
+        """Drop every entry and reset the counters. Sequence numbers keep counting."""
         with self._lock:
             self._entries.clear()
             self._by_method.clear()

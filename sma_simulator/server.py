@@ -38,7 +38,7 @@ class SimulatorServer(ThreadingHTTPServer):
         return self.server_address[1]
 
     def get_request(self):
-        """Accept a connection; with TLS, wrap it so the handshake runs in the handler thread."""
+        """Accept a connection. With TLS, wrap it so that the handshake runs in the handler thread."""
         connection, address = super().get_request()
         if self.ssl_context is not None:
             connection = self.ssl_context.wrap_socket(connection, server_side=True, do_handshake_on_connect=False)
@@ -55,7 +55,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     timeout = 300  # seconds an idle keep-alive connection stays open
 
     def version_string(self) -> str:
-        """Return the Server header value; the appliance sends ``API/2.0``."""
+        """Return the Server header value ``API/2.0``, as the appliance sends it."""
         return self.server_version
 
     def setup(self) -> None:
@@ -77,13 +77,13 @@ class RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def log_request(self, code="-", size="-") -> None:
-        """Do nothing: ``_serve`` logs each request once it is answered."""
+        """Do nothing, because ``_serve`` logs each request with its status."""
 
     def log_message(self, format, *args) -> None:  # pylint: disable=redefined-builtin
         LOG.debug("%s - %s", self.client_address[0], format % args)
 
     def send_error(self, code, message=None, explain=None) -> None:
-        """Answer protocol errors found by http.server (bad request line, long headers) with the API envelope."""
+        """Respond to protocol errors found by http.server (bad request line, long headers) with the API envelope."""
         self.close_connection = True
         response = Response.error(code, message or self.responses.get(code, ("Error",))[0])
         self._prepare(response, response.body_bytes())
@@ -114,7 +114,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._serve()
 
     def _read_body(self) -> bytes | None:
-        """Read the request body by Content-Length; answer and return None when it cannot be read."""
+        """Read the request body by Content-Length, or send an error response and return None."""
         if self.headers.get("Transfer-Encoding", "").lower() not in ("", "identity"):
             self.send_error(411, "Length Required: send the body with a Content-Length header.")
             return None
@@ -133,6 +133,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         raw_body = self._read_body()
         if raw_body is None:
             return
+
         split = urlsplit(self.path)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         request = Request(self.command, split.path, query, self.headers, raw_body)
@@ -140,9 +141,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         try:
             response = simulator.handle(request)
         except Exception:  # pylint: disable=broad-exception-caught
-            # A bug in a handler must not kill the connection thread silently; log it and answer 500.
+            # A bug in a handler must not end the connection thread silently, so log it and respond with 500.
             LOG.exception("internal error while serving %s %s", self.command, split.path)
             response = Response.error(500, "Internal Server Error.")
+
         bytes_in = len(self.raw_requestline) + len(self.headers.as_bytes()) + len(raw_body)
         if response is None:
             self._reset_connection()
@@ -151,7 +153,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             bytes_out = self._prepare(response, response.body_bytes())
             status, auth = response.status, response.auth
         if not request.path.startswith("/_sim"):
-            # Log before sending, so a client that reads the answer finds its request in the log.
+            # Log before sending, so a client that has read the response finds its request in the log.
             duration_ms = (time.perf_counter() - started) * 1000
             simulator.requests.add(simulator.now(), self.command, split.path, query, _loggable_body(request),
                                    status, bytes_in, bytes_out, duration_ms, auth)
@@ -161,7 +163,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             self.flush_headers()
 
     def _prepare(self, response: Response, body: bytes) -> int:
-        """Buffer status line, headers and body so that one flush sends them; return their size in bytes."""
+        """Buffer status line, headers and body so that one flush sends them, and return their size in bytes."""
         reason = (response.reason or self.responses.get(response.status, ("",))[0])
         reason = reason.encode("ascii", "replace").decode("ascii").replace("\r", " ").replace("\n", " ")
         self.send_response_only(response.status, reason)
@@ -181,7 +183,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         return sum(len(part) for part in buffer)
 
     def _reset_connection(self) -> None:
-        """Drop the connection without an answer; SO_LINGER 0 makes the client see a reset."""
+        """Drop the connection without a response. SO_LINGER 0 makes the client see a reset."""
         self.close_connection = True
         try:
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

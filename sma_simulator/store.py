@@ -1,4 +1,4 @@
-"""Quarantine state: the messages each quarantine holds, searches with a result cache, and actions.
+"""Quarantine state: the messages in each quarantine, searches with a result cache, and actions.
 
 Every pvo quarantine has an index (MID to message) and a version stamp that each change to it
 bumps. A search result (filtered and sorted, before paging) is cached under the search's key
@@ -16,7 +16,7 @@ from .dates import DisplayZone, format_iso
 from .message import PVO, SPAM, SPAM_QUARANTINE_NAME, Message, render_item
 from .query import SearchQuery
 
-# Stamp key of the spam quarantine; no pvo quarantine name can contain a NUL character.
+# Stamp key of the spam quarantine. No pvo quarantine name can contain a NUL character.
 _SPAM_KEY = "\0spam"
 _CACHE_ENTRIES = 64
 
@@ -42,7 +42,7 @@ class MailLog:
             self._file.flush()
 
     def clear(self) -> None:
-        """Forget the lines kept in memory; the file keeps what was written."""
+        """Forget the lines kept in memory. The file keeps what was written."""
         self.lines = []
 
     def close(self) -> None:
@@ -158,7 +158,7 @@ class Store:  # pylint: disable=too-many-instance-attributes
         return selected
 
     def find(self, mid: int, qtype: str) -> Message | None:
-        """Return the message if a quarantine of that type holds it now."""
+        """Return the message if a quarantine of that type contains it now."""
         with self.lock:
             message = self.archive.get(mid)
             if message is None or message.qtype != qtype or self.state.get(mid) != "quarantined":
@@ -168,7 +168,7 @@ class Store:  # pylint: disable=too-many-instance-attributes
     # Actions -----------------------------------------------------------------------------
 
     def act(self, action: str, qtype: str, quarantine: str | None, mids: list[int], **options) -> list[int]:
-        """Apply an API action to the MIDs that the quarantine holds; return those MIDs.
+        """Apply an API action to the MIDs that the quarantine contains and return those MIDs.
 
         MIDs that the quarantine does not hold are skipped, as the appliance leaves them out
         of totalCount. ``options`` carries ``destination`` (move), ``new_exit`` and ``delay``
@@ -194,7 +194,7 @@ class Store:  # pylint: disable=too-many-instance-attributes
         if action == "move":
             names.append(options["destination"])
         elif action == "delay":
-            # The exit time shows in every quarantine that holds the message.
+            # The exit time shows in every quarantine that contains the message.
             for mid in acted:
                 names.extend(self.archive[mid].quarantines)
         elif action == "sendCopy":
@@ -255,13 +255,13 @@ class Store:  # pylint: disable=too-many-instance-attributes
     # Changes made by the admin interface and by faults -----------------------------------
 
     def add_messages(self, messages: list[Message]) -> None:
-        """Add arriving messages; the caller has checked that their MIDs are free."""
+        """Add arriving messages. The caller has checked that their MIDs are free."""
         with self.lock:
             for message in messages:
                 self._insert(message)
 
     def remove_messages(self, mids: Iterable[int], reason: str) -> list[int]:
-        """Take MIDs out of every quarantine without a manual action; return the MIDs removed.
+        """Take MIDs out of every quarantine without a manual action and return the MIDs removed.
 
         ``reason`` is ``expired`` (retention: logged as a deletion) or ``external`` (another
         administrator released them: logged and counted as a release).
@@ -288,7 +288,7 @@ class Store:  # pylint: disable=too-many-instance-attributes
             return removed
 
     def requarantine(self, mids: Iterable[int], quarantine: str, offset: int) -> list[int]:
-        """Put released messages back under new MIDs (old MID plus ``offset``); return the new MIDs.
+        """Put released messages back under new MIDs (old MID plus ``offset``) and return the new MIDs.
 
         This imitates a released message that the gateway scanned again and quarantined again.
         """

@@ -15,7 +15,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
 class CertificatePaths:  # pylint: disable=too-few-public-methods
-    """Where the generated files are: ``ca.pem``, ``server.pem`` and ``server-key.pem``."""
+    """Paths of the generated ``ca.pem``, ``server.pem`` and ``server-key.pem``."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory

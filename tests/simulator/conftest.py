@@ -31,7 +31,7 @@ class Running:
 
 @pytest.fixture
 def serve():
-    """Start simulators with the given Simulator options; stop them after the test."""
+    """Start simulators with the given Simulator options and stop them after the test."""
     started: list[SimulatorServer] = []
 
     def start(ssl_context=None, **options) -> Running:

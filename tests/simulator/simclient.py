@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 API = "/sma/api/v2.0"
 MESSAGES = API + "/quarantine/messages"
-# A window that holds every lab message: they arrive 1 to 20 hours before start.
+# A window that contains every lab message, which arrive 1 to 20 hours before start.
 WIDE = {"startDate": "2000-01-01T00:00:00.000Z", "endDate": "2100-01-01T00:00:00.000Z"}
 ADMIN = ("admin", "ironport")
 
@@ -30,7 +30,7 @@ class FakeClock:
 
 
 class Reply:
-    """One HTTP answer: status, headers, raw body and the parsed JSON (None if not JSON)."""
+    """One HTTP response: status, headers, raw body and the parsed JSON (None if not JSON)."""
 
     def __init__(self, status: int, reason: str, headers: http.client.HTTPMessage, body: bytes) -> None:
         self.status = status
@@ -63,7 +63,7 @@ class Client:
     def request(self, method: str, path: str, params: dict | None = None, body: object = None,  # pylint: disable=too-many-arguments
                 auth: tuple[str, str] | None = ADMIN, headers: dict | None = None,
                 connection: http.client.HTTPConnection | None = None) -> Reply:
-        """Send one request and read the whole answer."""
+        """Send one request and read the whole response."""
         all_headers = dict(headers or {})
         if auth is not None:
             all_headers["Authorization"] = basic(*auth)
@@ -94,7 +94,7 @@ class Client:
         return self.search(quarantineType="pvo", quarantines=quarantines, **params)
 
     def mids(self, reply: Reply) -> list[int]:
-        """Return the MIDs of a search answer, asserting it succeeded."""
+        """Return the MIDs of a search response, asserting it succeeded."""
         assert reply.status == 200, reply.body
         return [item["mid"] for item in reply.json["data"]]
 

@@ -1,4 +1,4 @@
-"""The /_sim admin interface: reset, request log, stats, state, message changes; and keep-alive."""
+"""The /_sim admin interface (reset, request log, stats, state, message changes) and keep-alive."""
 
 from __future__ import annotations
 

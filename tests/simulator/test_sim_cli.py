@@ -22,7 +22,7 @@ CONFIG = "/sma/api/v2.0/config/quarantines?device_type=sma&quarantine_type=pvo"
 
 
 class Process:
-    """A simulator subprocess; ``stop`` sends a signal and returns the exit status and output."""
+    """A simulator subprocess. ``stop`` sends a signal and returns the exit status and output."""
 
     def __init__(self, args: list[str], port_file: Path) -> None:
         self.port_file = port_file
@@ -48,7 +48,7 @@ class Process:
 
 @pytest.fixture
 def launch(tmp_path):
-    """Start simulator subprocesses; kill any still running after the test."""
+    """Start simulator subprocesses and kill any still running after the test."""
     processes: list[Process] = []
 
     def start(*args: str) -> Process:

@@ -154,7 +154,7 @@ def fixture_lab_sim():
 
 
 def held(sim, name):
-    """Return the messages a pvo quarantine holds."""
+    """Return the messages in a pvo quarantine."""
     return list(sim.store.pvo[name].values())
 
 
@@ -233,8 +233,9 @@ def test_generation_lookalikes():
     domains = Counter(domain(message.sender) for message in generated())
     for lookalike in ("mail.bulk.example", "bulk.example.evil.example", "notbulk.example"):
         assert domains[lookalike] > 0, lookalike
-    assert any(name.endswith(".example") and len(name) == len("bulk.example") and name != "bulk.example"
-               for name in domains)
+    typos = [name for name in domains
+             if name.endswith(".example") and len(name) == len("bulk.example") and name != "bulk.example"]
+    assert typos
 
 
 def test_generation_mids_above_dataset():

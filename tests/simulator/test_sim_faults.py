@@ -16,7 +16,7 @@ RELEASE = {"action": "release", "quarantineType": "pvo", "quarantineName": "TEST
 
 
 def rule(effect: dict, **match) -> dict:
-    """Build a rule that matches the messages path unless told otherwise."""
+    """Build a rule whose path is the messages path unless ``match`` sets one."""
     match.setdefault("path", MESSAGES)
     return {"match": match, "effect": effect}
 
@@ -29,7 +29,7 @@ def set_faults(running, *rules, append=False):
 
 
 def held(running, quarantine="TEST_QUARANTINE"):
-    """Return the MIDs a quarantine holds, from the admin state."""
+    """Return the MIDs in a quarantine, from the admin state."""
     return running.client.admin("GET", "/state", params={"quarantine": quarantine}).json["quarantines"][quarantine]
 
 
@@ -116,7 +116,7 @@ def test_apply_then_delay_applies(lab):
     assert 440 not in held(lab)
 
 
-def test_reset_closes_without_answer(lab):
+def test_reset_closes_without_response(lab):
     set_faults(lab, rule({"reset": True}, method="POST"))
     with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
         lab.client.action(dict(RELEASE, mids=[440]))
