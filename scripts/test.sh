@@ -64,31 +64,14 @@ step_matrix() {
     scripts/test_matrix.sh
 }
 
-# Each target starts a simulator and an ansible-playbook process, so with
-# more than two targets two pytest-xdist workers save time on two cores.
 step_integration() {
-    local targets
-    targets=$(find tests/integration/targets -path '*/tasks/main.yml' | wc -l)
-    if [ "$targets" -gt 2 ]; then
-        pytest -n "${INTEGRATION_WORKERS:-auto}" tests/integration
-    else
-        pytest tests/integration
-    fi
+    run_integration_tests
 }
 
-# pytest for tests/unit and tests/simulator. It runs last so that its closing
-# "N passed" line stays next to the summary table.
+# It runs last so that pytest's closing "N passed" line stays next to the
+# summary table.
 step_unit() {
-    local dir dirs=()
-    for dir in tests/unit tests/simulator; do
-        if [ -n "$(find "$dir" -name 'test_*.py' -print -quit 2>/dev/null)" ]; then
-            dirs+=("$dir")
-        fi
-    done
-    if [ "${#dirs[@]}" -eq 0 ]; then
-        skip_step "no test_*.py files in tests/unit or tests/simulator"
-    fi
-    pytest "${dirs[@]}"
+    run_unit_tests
 }
 
 step_function() {

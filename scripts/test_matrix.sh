@@ -18,20 +18,11 @@ matrix_sanity() {
 }
 
 matrix_unit() {
-    local dir dirs=()
-    for dir in tests/unit tests/simulator; do
-        if [ -n "$(find "$dir" -name 'test_*.py' -print -quit 2>/dev/null)" ]; then
-            dirs+=("$dir")
-        fi
-    done
-    if [ "${#dirs[@]}" -eq 0 ]; then
-        skip_step "no test_*.py files in tests/unit or tests/simulator"
-    fi
-    pytest "${dirs[@]}"
+    run_unit_tests
 }
 
 matrix_integration() {
-    pytest tests/integration
+    run_integration_tests
 }
 
 main() {
