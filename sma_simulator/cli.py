@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -159,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:  # pylint: disable=too-many-loca
             max_limit=args.max_limit, timezone=args.timezone, faults=_load_faults(args.faults, parser))
     except (DatasetError, FaultError, ValueError, OSError) as exc:
         parser.error(str(exc))
+    # The loaded messages live until exit, so keep the garbage collector from rescanning them.
+    gc.freeze()
 
     context, temporary_dir = None, None
     if args.tls:

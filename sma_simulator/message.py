@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import random
+from types import MappingProxyType
+from typing import Mapping, Sequence
 
 from .dates import DisplayZone
 
@@ -11,6 +13,8 @@ PVO = "pvo"
 SPAM = "spam"
 # Name used for the spam quarantine in mail-log lines and in the action record.
 SPAM_QUARANTINE_NAME = "Spam Quarantine"
+
+_NO_EXTRA: Mapping = MappingProxyType({})
 
 # Reasons shown in quarantineForReason when a dataset gives none.
 DEFAULT_REASONS = {
@@ -73,41 +77,42 @@ class Message:
     )
 
     def __init__(self, mid: int, qtype: str, *, received: float,  # pylint: disable=too-many-arguments,too-many-locals
-                 sender: str = "", recipients: list[str] | None = None, from_addresses: list[str] | None = None,
-                 to_addresses: list[str] | None = None, subject: str = "", scheduled_exit: float | None = None,
+                 sender: str = "", recipients: Sequence[str] = (), from_addresses: Sequence[str] = (),
+                 to_addresses: Sequence[str] = (), subject: str = "", scheduled_exit: float | None = None,
                  size: int = 0, size_text: str | None = None, quarantines: list[str] | None = None,
                  reasons: dict[str, list[str]] | None = None, esa_host: str = "esa1.example.com",
-                 esa_mid: int | None = None, esa_ip: str = "192.0.2.10", attachments: list[Attachment] | None = None,
+                 esa_mid: int | None = None, esa_ip: str = "192.0.2.10", attachments: Sequence[Attachment] = (),
                  headers: str | None = None, body: str = "This is a simulated message body.\n",
-                 matched_contents: list | None = None, extra_attributes: dict | None = None) -> None:
+                 matched_contents: Sequence = (), extra_attributes: Mapping | None = None) -> None:
+        # Content sequences are tuples: they never change, and generated messages can share them.
         self.mid = mid
         self.qtype = qtype
         self.sender = sender
-        self.recipients = recipients or []
-        self.from_addresses = from_addresses or []
-        self.to_addresses = to_addresses or []
+        self.recipients = tuple(recipients)
+        self.from_addresses = tuple(from_addresses)
+        self.to_addresses = tuple(to_addresses)
         self.subject = subject
         self.received = float(received)
         # Without a dataset value the message leaves the quarantine 30 days after arrival.
         self.scheduled_exit = float(scheduled_exit) if scheduled_exit is not None else self.received + 30 * 86400
         self.size = size
         self.size_text = size_text
-        self.quarantines = quarantines or []
-        self.reasons = reasons or {}
+        self.quarantines = list(quarantines or ())
+        self.reasons = dict(reasons or {})
         self.esa_host = esa_host
         self.esa_mid = esa_mid
         self.esa_ip = esa_ip
-        self.attachments = attachments or []
+        self.attachments = tuple(attachments)
         self.headers = headers
         self.body = body
-        self.matched_contents = matched_contents or []
-        self.extra_attributes = extra_attributes or {}
+        self.matched_contents = tuple(matched_contents)
+        self.extra_attributes = extra_attributes or _NO_EXTRA
         # Lower-case copies for case-insensitive filtering, computed once.
         self.sender_lc = sender.lower()
         self.subject_lc = subject.lower()
-        self.recipients_lc = [address.lower() for address in self.recipients]
-        self.from_lc = [address.lower() for address in self.from_addresses]
-        self.to_lc = [address.lower() for address in self.to_addresses]
+        self.recipients_lc = tuple(map(str.lower, self.recipients))
+        self.from_lc = tuple(map(str.lower, self.from_addresses))
+        self.to_lc = tuple(map(str.lower, self.to_addresses))
 
     def clone(self, mid: int) -> "Message":
         """Return a copy under another MID that shares the content but has its own mutable state."""

@@ -61,7 +61,7 @@ def test_derived_in_quarantines_and_reasons(tmp_path):
         {"quarantineName": "Policy", "reason": ["Content Filter: partner"]},
         {"quarantineName": "Partner Hold", "reason": ["Content Filter: partner"]}]
     assert dataset.quarantines["Partner Hold"] == "custom"
-    assert item["fromAddress"] == ["a@partner.example"]
+    assert list(item["fromAddress"]) == ["a@partner.example"]
 
 
 def test_quarantines_from_in_quarantines(tmp_path):
