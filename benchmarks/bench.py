@@ -128,14 +128,17 @@ def _read_port(path):
 
 
 def run_measured(command, env, log_path, cwd=REPO):
-    """Run ``command``; return (exit code, wall seconds, peak RSS in KiB of its process tree)."""
+    """Run ``command`` under measure.py and return its measurement: rc, seconds, max_rss_kb, cpu_seconds."""
+    measure_file = log_path + '.measure.json'
+    if os.path.exists(measure_file):
+        os.remove(measure_file)
     with open(log_path, 'w', encoding='utf-8') as log:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, seconds, usage.ru_maxrss
+        subprocess.run([sys.executable, os.path.join(HERE, 'measure.py'), measure_file] + command, cwd=cwd, env=env,
+                       stdout=log, stderr=subprocess.STDOUT, check=False)
+    if not os.path.exists(measure_file):
+        raise BenchError('measure.py wrote no measurement for %s; see %s' % (command[0], log_path))
+    with open(measure_file, encoding='utf-8') as handle:
+        return json.load(handle)
 
 
 def way_command(way, args, sim, workdir):
@@ -176,15 +179,15 @@ def run_way(way, args, sim, workdir):
         os.remove(modules_log)
     cpu_before = sim.cpu_seconds()
     log_path = os.path.join(workdir, way + '.log')
-    code, seconds, rss_kb = run_measured(command, env, log_path)
+    measured = run_measured(command, env, log_path)
     sim_cpu = sim.cpu_seconds() - cpu_before
-    if code != 0:
-        raise BenchError('%s exited with %d; its output is in %s' % (way, code, log_path))
+    if measured['rc'] != 0:
+        raise BenchError('%s exited with %d; its output is in %s' % (way, measured['rc'], log_path))
     stats = sim.admin('GET', '/_sim/stats')
     sim.check_released()
-    result = {'way': way, 'seconds': seconds, 'requests': stats['requests'], 'by_method': stats['by_method'],
-              'bytes_in': stats['bytes_in'], 'bytes_out': stats['bytes_out'], 'peak_rss_kb': rss_kb,
-              'simulator_cpu_seconds': sim_cpu}
+    result = {'way': way, 'seconds': measured['seconds'], 'cpu_seconds': measured['cpu_seconds'],
+              'requests': stats['requests'], 'by_method': stats['by_method'], 'bytes_in': stats['bytes_in'],
+              'bytes_out': stats['bytes_out'], 'peak_rss_kb': measured['max_rss_kb'], 'simulator_cpu_seconds': sim_cpu}
     if modules_log:
         with open(modules_log, encoding='utf-8') as handle:
             modules = [json.loads(line) for line in handle if line.strip()]
@@ -213,7 +216,8 @@ def summarize(size_result):
     for way in ways:
         runs = [rep[way] for rep in reps]
         entry = {key: statistics.median(run[key] for run in runs)
-                 for key in ('seconds', 'requests', 'bytes_in', 'bytes_out', 'peak_rss_kb', 'simulator_cpu_seconds')}
+                 for key in ('seconds', 'cpu_seconds', 'requests', 'bytes_in', 'bytes_out', 'peak_rss_kb',
+                             'simulator_cpu_seconds')}
         entry['seconds_all'] = [run['seconds'] for run in runs]
         entry['by_method'] = runs[0]['by_method']
         if 'module_seconds' in runs[0]:
@@ -237,16 +241,16 @@ def print_size(size_result, out):
               '%d repetitions (median, range)\n' % (size_result['size'], config['domain'], size_result['generated'],
                                                   config['quarantine'], config['page_size'], config['batch_size'],
                                                   config['concurrency'], len(size_result['repetitions'])))
-    header = ('way', 'wall time s', 'HTTP requests', 'GET/POST', 'MB sent', 'MB received', 'peak RSS MB',
-              'module RSS MB', 'simulator CPU s')
+    header = ('way', 'wall time s', 'client CPU s', 'simulator CPU s', 'HTTP requests', 'GET/POST', 'MB sent',
+              'MB received', 'peak RSS MB', 'module RSS MB')
     rows = [header]
     for way, entry in summary['ways'].items():
         methods = entry['by_method']
-        rows.append((way, median_range(entry['seconds_all'], '%.2f'), '%d' % entry['requests'],
+        rows.append((way, median_range(entry['seconds_all'], '%.2f'), '%.2f' % entry['cpu_seconds'],
+                     '%.2f' % entry['simulator_cpu_seconds'], '%d' % entry['requests'],
                      '%d/%d' % (methods.get('GET', 0), methods.get('POST', 0)), '%.1f' % (entry['bytes_in'] / 1e6),
                      '%.1f' % (entry['bytes_out'] / 1e6), '%.0f' % (entry['peak_rss_kb'] / 1024),
-                     '%.0f' % (entry['module_peak_rss_kb'] / 1024) if 'module_peak_rss_kb' in entry else '-',
-                     '%.2f' % entry['simulator_cpu_seconds']))
+                     '%.0f' % (entry['module_peak_rss_kb'] / 1024) if 'module_peak_rss_kb' in entry else '-'))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:
         out.write('  '.join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + '\n')

@@ -9,7 +9,6 @@ checked again here, and what fails the exact check is reported as rejected, neve
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from ansible_collections.mailops.sma.plugins.module_utils._dates import format_api, format_iso, parse_display_date
@@ -35,6 +34,12 @@ OPERATOR_ALIASES = {'matches_exactly': 'is', 'begins_with': 'starts_with', 'does
 
 _DOMAIN = re.compile(r'^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$')
 _ADDRESS_IN_BRACKETS = re.compile(r'<([^<>]*)>')
+
+# Parsed result dates by their text. The appliance shows whole minutes, so even a large quarantine
+# holds few distinct values, and parsing each one once saves most of the per-message time of a
+# 100,000-message scan. The cache is emptied when it reaches _DATE_CACHE_MAX entries.
+_DATE_CACHE = {}
+_DATE_CACHE_MAX = 65536
 
 RECORD_FIELDS = ('mid', 'quarantine_type', 'sender', 'sender_domain', 'recipients', 'from_address', 'to_address',
                  'subject', 'received', 'received_raw', 'scheduled_exit', 'size', 'in_quarantines', 'reasons',
@@ -85,8 +90,11 @@ def extract_address(text):
     """Return the bare address of ``Name <user@host>`` or ``user@host``, lower-cased."""
     if not text:
         return ''
-    found = _ADDRESS_IN_BRACKETS.findall(text)
-    address = found[-1] if found else text
+    address = text
+    if '<' in text:
+        found = _ADDRESS_IN_BRACKETS.findall(text)
+        if found:
+            address = found[-1]
     return address.strip().strip('"').lower()
 
 
@@ -105,6 +113,21 @@ def split_addresses(values):
             part = part.strip()
             if part:
                 result.append(part)
+    return result
+
+
+def bare_addresses(values):
+    """Return the bare, lower-cased addresses of an address list, as ``split_addresses`` then ``extract_address``."""
+    result = []
+    for value in values or ():
+        text = value if isinstance(value, str) else str(value)
+        if ',' in text:
+            result.extend(extract_address(part) for part in split_addresses((text,)))
+        else:
+            # One address per entry is the common case: skip the split.
+            text = text.strip()
+            if text:
+                result.append(extract_address(text))
     return result
 
 
@@ -317,15 +340,33 @@ def normalize_item(item, quarantine_type):
     return _normalize_pvo(item, attributes)
 
 
+def display_date(text):
+    """Return ``(aware UTC datetime, ISO 8601 text)`` for a result date, both None when it does not parse."""
+    try:
+        return _DATE_CACHE[text]
+    except KeyError:
+        pass
+    except TypeError:
+        return None, None
+    moment = parse_display_date(text)
+    parsed = (moment, format_iso(moment))
+    if len(_DATE_CACHE) >= _DATE_CACHE_MAX:
+        _DATE_CACHE.clear()
+    _DATE_CACHE[text] = parsed
+    return parsed
+
+
 def _normalize_pvo(item, attributes):
-    sender = extract_address(attributes.get('sender') or '')
-    received_raw = attributes.get('received')
-    received = parse_display_date(received_raw)
-    quarantines = [q.strip() for q in str(attributes.get('inQuarantines') or '').split(',') if q.strip()]
+    # This runs once per message of a scan, so it reads each attribute once through a local.
+    get = attributes.get
+    sender = extract_address(get('sender') or '')
+    received_raw = get('received')
+    received, received_iso = display_date(received_raw)
+    quarantines = [q.strip() for q in str(get('inQuarantines') or '').split(',') if q.strip()]
     reasons = []
-    for entry in attributes.get('quarantineForReasonDict') or []:
+    for entry in get('quarantineForReasonDict') or ():
         name = entry.get('quarantineName')
-        reasons.append({'quarantine': name, 'reasons': list(entry.get('reason') or [])})
+        reasons.append({'quarantine': name, 'reasons': list(entry.get('reason') or ())})
         if name and name not in quarantines:
             quarantines.append(name)
     return {
@@ -333,20 +374,20 @@ def _normalize_pvo(item, attributes):
         'quarantine_type': 'pvo',
         'sender': sender,
         'sender_domain': address_domain(sender),
-        'recipients': [extract_address(r) for r in split_addresses(attributes.get('recipient'))],
-        'from_address': list(attributes.get('fromAddress') or []),
+        'recipients': bare_addresses(get('recipient')),
+        'from_address': list(get('fromAddress') or ()),
         'to_address': [],
-        'subject': attributes.get('subject') or '',
-        'received': format_iso(received),
+        'subject': get('subject') or '',
+        'received': received_iso,
         'received_dt': received,
         'received_raw': received_raw,
-        'scheduled_exit': format_iso(parse_display_date(attributes.get('scheduledExit'))),
-        'size': attributes.get('size'),
+        'scheduled_exit': display_date(get('scheduledExit'))[1],
+        'size': get('size'),
         'in_quarantines': quarantines,
         'reasons': reasons,
-        'esa_hostname': attributes.get('esaHostName'),
-        'esa_mid': attributes.get('esaMid'),
-        'esa_ip': attributes.get('originatingEsaIp'),
+        'esa_hostname': get('esaHostName'),
+        'esa_mid': get('esaMid'),
+        'esa_ip': get('originatingEsaIp'),
     }
 
 
@@ -354,17 +395,17 @@ def _normalize_spam(item, attributes):
     from_address = list(attributes.get('fromAddress') or [])
     sender = extract_address(from_address[0]) if from_address else ''
     received_raw = attributes.get('date')
-    received = parse_display_date(received_raw)
+    received, received_iso = display_date(received_raw)
     return {
         'mid': int(item.get('mid')),
         'quarantine_type': 'spam',
         'sender': sender,
         'sender_domain': address_domain(sender),
-        'recipients': [extract_address(r) for r in split_addresses(attributes.get('envelopeRecipient'))],
+        'recipients': bare_addresses(attributes.get('envelopeRecipient')),
         'from_address': from_address,
         'to_address': split_addresses(attributes.get('toAddress')),
         'subject': attributes.get('subject') or '',
-        'received': format_iso(received),
+        'received': received_iso,
         'received_dt': received,
         'received_raw': received_raw,
         'scheduled_exit': None,
@@ -378,15 +419,15 @@ def _normalize_spam(item, attributes):
 
 
 def fingerprint(record):
-    """Return a short hash of what identifies a message across MIDs.
+    """Return what identifies a message across MIDs, as a hashable tuple to compare.
 
     A message that is released and quarantined again (for example after a rescan) gets a new
-    MID but keeps its sender, recipients, subject, received time, ESA MID and ESA host.
+    MID but keeps its sender, recipients, subject, received time, ESA MID and ESA host. A
+    tuple, not a digest, because a scan computes one per message and only compares them.
     """
-    parts = [record['sender'], ','.join(sorted(record['recipients'])), record['subject'] or '',
-             record['received'] or record['received_raw'] or '', str(record['esa_mid'] or ''),
-             (record['esa_hostname'] or '').lower()]
-    return hashlib.sha256('\x1f'.join(parts).encode('utf-8')).hexdigest()[:16]
+    return (record['sender'], tuple(sorted(record['recipients'])), record['subject'] or '',
+            record['received'] or record['received_raw'] or '', str(record['esa_mid'] or ''),
+            (record['esa_hostname'] or '').lower())
 
 
 def public_record(record, fields=None):
