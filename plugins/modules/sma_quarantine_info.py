@@ -55,6 +55,13 @@ options:
         RV(total) and RV(summary) are complete, which keeps the result small for large quarantines.
     type: bool
     default: true
+  return_mids:
+    description:
+      - Whether to return RV(mids). With V(false) and O(return_messages=false) the result holds the
+        totals, RV(summary), RV(rejected) and RV(scope) only, which stays small whatever the number of
+        matching messages. Ansible carries every result through JSON, and AWX stores it with the job.
+    type: bool
+    default: true
   fields:
     description:
       - Keys to keep in each returned message record, to keep the result small. All keys by default.
@@ -88,11 +95,12 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ audit.total }} messages, rejected {{ audit.rejected | map(attribute='sender') | list }}"
 
-- name: Count virus quarantine messages from the last 7 days without returning them
+- name: Count virus quarantine messages from the last 7 days, returning only totals and the summary
   mailops.sma.sma_quarantine_info:
     quarantines: [Virus, Outbreak]
     received_after: -7d
     return_messages: false
+    return_mids: false
   register: counts
 
 - name: Search the spam quarantine by subject, with connection settings from SMA_* variables
@@ -133,7 +141,9 @@ messages:
       esa_mid: 98765
       esa_ip: 192.0.2.10
 mids:
-  description: MIDs of the matching messages, in the order returned; at most O(max_messages).
+  description:
+    - MIDs of the matching messages, in the order returned; at most O(max_messages).
+    - Empty when O(return_mids=false).
   returned: always
   type: list
   elements: int
@@ -247,6 +257,7 @@ def argument_spec():
         quarantines={'type': 'list', 'elements': 'str'},
         max_messages={'type': 'int'},
         return_messages={'type': 'bool', 'default': True},
+        return_mids={'type': 'bool', 'default': True},
         fields={'type': 'list', 'elements': 'str', 'choices': list(RECORD_FIELDS)},
     )
     return spec
@@ -285,7 +296,7 @@ def build_result(read, selection, client, params):
     return {
         'changed': False,
         'messages': messages,
-        'mids': shown,
+        'mids': shown if params['return_mids'] else [],
         'total': len(mids),
         'truncated': truncated,
         'server_total': read.server_total,
