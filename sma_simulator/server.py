@@ -53,6 +53,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     server_version = "API/2.0"
     disable_nagle_algorithm = True
     timeout = 300  # seconds an idle keep-alive connection stays open
+    tls_failed = False
 
     def version_string(self) -> str:
         """Return the Server header value ``API/2.0``, as the appliance sends it."""
@@ -61,9 +62,16 @@ class RequestHandler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         if isinstance(self.connection, ssl.SSLSocket):
-            self.connection.do_handshake()
+            try:
+                self.connection.do_handshake()
+            except (ssl.SSLError, OSError) as exc:
+                # A client that does not trust the CA ends up here, so one line is enough.
+                LOG.info("TLS handshake with %s failed: %s", self.client_address[0], exc)
+                self.tls_failed = True
 
     def handle(self) -> None:
+        if self.tls_failed:
+            return
         try:
             super().handle()
         except (ConnectionError, ssl.SSLError, TimeoutError) as exc:
@@ -145,7 +153,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             LOG.exception("internal error while serving %s %s", self.command, split.path)
             response = Response.error(500, "Internal Server Error.")
 
-        bytes_in = len(self.raw_requestline) + len(self.headers.as_bytes()) + len(raw_body)
+        # Each header line is "name: value\r\n", and an empty line ends the headers.
+        header_bytes = sum(len(name) + len(value) + 4 for name, value in self.headers.items()) + 2
+        bytes_in = len(self.raw_requestline) + header_bytes + len(raw_body)
         if response is None:
             self._reset_connection()
             status, bytes_out, auth = 0, 0, "none"

@@ -212,6 +212,8 @@ def test_tls_verified_with_generated_ca(launch, tmp_path):
     status, _out, err = process.stop()
     assert status == 0
     assert f"CA certificate for clients: {cert_dir / 'ca.pem'}" in err
+    assert "TLS handshake with 127.0.0.1 failed" in err
+    assert "Traceback" not in err
 
 
 def test_tls_default_cert_dir_removed_at_exit(launch):
