@@ -23,7 +23,7 @@ options:
     description:
       - Fail before sending anything unless exactly this many messages are planned.
       - Use the count an audit found and a person approved.
-      - Not checked when nothing is planned, so a re-run reports RV(changed=false).
+      - Not checked when nothing is planned, so a re-run reports C(changed=false).
     type: int
   max_count:
     description:

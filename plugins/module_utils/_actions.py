@@ -150,7 +150,7 @@ class ActionEngine:
         One search with ``limit=1`` is enough: the appliance answers an unknown name with
         HTTP 404 and "Invalid value for attribute - quarantines.".
         """
-        params, _ = self.selection.server_params(name)
+        params = self.selection.server_params(name)[0]
         params.update(offset=0, limit=1)
         try:
             self.client.get(SEARCH_PATH, params)
@@ -449,7 +449,7 @@ class ActionEngine:
                                   % (self.action.name, format_iso(info.scheduled_exit) or 'unknown'))
 
     def _verify_destination(self):
-        moved = sorted(mid for mid, (outcome, _) in self.outcomes.items() if outcome == self.action.past)
+        moved = sorted(mid for mid, (outcome, _reason) in self.outcomes.items() if outcome == self.action.past)
         if not moved:
             return []
         read = self._read(_with_mids(self.selection, moved), [self.action.destination])

@@ -15,7 +15,7 @@ description:
     quarantine. The spam quarantine has no send copy.
   - A copy leaves nothing that the API can read back. With O(sent_log), the module records each
     (appliance, MID, recipient) copy it sent in a file and skips those on later runs, so a second run
-    reports RV(changed=false). Without O(sent_log), every run sends every copy again.
+    reports C(changed=false). Without O(sent_log), every run sends every copy again.
   - Selects with O(mids), with the same filters as M(mailops.sma.sma_quarantine_info), or both.
     A selection with neither is rejected.
   - O(expected_count) and O(max_count) stop the run before anything is sent when the plan does not

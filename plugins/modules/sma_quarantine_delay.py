@@ -15,7 +15,7 @@ description:
     The messages stay where they are. The spam quarantine has no delay.
   - Messages whose scheduled exit is already at or after O(delay_until) are left alone and listed in
     RV(unchanged), so a delay never brings an exit forward, and a second run with the same absolute
-    time reports RV(changed=false).
+    time reports C(changed=false).
   - Selects with O(mids), with the same filters as M(mailops.sma.sma_quarantine_info), or both.
     A selection with neither is rejected.
   - O(expected_count) and O(max_count) stop the run before anything is sent when the plan does not
@@ -54,7 +54,7 @@ options:
   verify:
     description:
       - Read the quarantine again after the delay and confirm that each delayed MID shows the new exit.
-      - A MID whose exit did not move is reported as failed and in RV(verification.not_delayed).
+      - A MID whose exit did not move is reported as failed and listed under C(not_delayed) in RV(verification).
     type: bool
     default: true
 notes:

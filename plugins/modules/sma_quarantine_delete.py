@@ -14,7 +14,7 @@ description:
     quarantine, of a Cisco Secure Email and Web Manager (SMA); a deleted message is never delivered
     and cannot be restored. A real run requires O(confirm=true) in addition to the selection.
   - First reads which selected messages are still in the quarantine, then deletes only those, in
-    batches. A second run with the same selection finds nothing left and reports RV(changed=false).
+    batches. A second run with the same selection finds nothing left and reports C(changed=false).
   - Selects with O(mids), with the same filters as M(mailops.sma.sma_quarantine_info), or both
     (then a MID must also pass the filters). A selection with neither is rejected, so the module never
     deletes a whole quarantine by accident.
@@ -53,7 +53,7 @@ options:
     description:
       - Read the affected quarantines again after deleting and confirm that every deleted MID left.
       - A MID still present is reported as failed. New MIDs that match the selection are reported in
-        RV(verification.arrived); they are not deleted.
+        RV(verification) under C(arrived); they are not deleted.
     type: bool
     default: true
   multi_quarantine:

@@ -17,7 +17,7 @@ description:
   - Optionally downloads one attachment of a pvo message to a file on the host that runs the module. The
     appliance sends it as Base64 text; the module decodes it and writes the bytes with mode C(0600). The file
     is never executed, opened or parsed.
-  - Changes nothing on the appliance. It reports RV(changed=true) only when it wrote an attachment file.
+  - Changes nothing on the appliance. It reports C(changed=true) only when it wrote an attachment file.
 author:
   - mailops.sma contributors
 requirements:
@@ -64,7 +64,7 @@ options:
         required: true
       id:
         description:
-          - The attachment's ID, as in RV(messages[].attachments[].id). Exactly one of O(attachment.id) and
+          - The attachment's ID, as in C(attachments[].id) of RV(messages). Exactly one of O(attachment.id) and
             O(attachment.name) is required.
         type: int
       name:
@@ -87,7 +87,7 @@ options:
       force:
         description:
           - Whether to replace an existing file with different content. An existing file with the same content
-            is left alone and reports RV(changed=false).
+            is left alone and reports C(changed=false).
         type: bool
         default: false
 notes:

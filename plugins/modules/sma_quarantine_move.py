@@ -15,7 +15,7 @@ description:
   - First reads which selected messages are still in the source quarantine, then moves only those, in
     batches. A message already in the destination and no longer in the source is done and listed in
     RV(unchanged); a message held in both is moved, which takes it out of the source.
-  - A second run with the same selection finds nothing left in the source and reports RV(changed=false).
+  - A second run with the same selection finds nothing left in the source and reports C(changed=false).
   - Selects with O(mids), with the same filters as M(mailops.sma.sma_quarantine_info), or both.
     A selection with neither is rejected.
   - O(expected_count) and O(max_count) stop the run before anything is sent when the plan does not

@@ -13,7 +13,7 @@ description:
   - Releases messages held in a policy, virus or outbreak (pvo) quarantine, or in the spam
     quarantine, of a Cisco Secure Email and Web Manager (SMA) through its AsyncOS REST API.
   - First reads which selected messages are still in the quarantine, then releases only those, in
-    batches. A second run with the same selection finds nothing left and reports RV(changed=false).
+    batches. A second run with the same selection finds nothing left and reports C(changed=false).
   - Selects with O(mids), with the same filters as M(mailops.sma.sma_quarantine_info), or both
     (then a MID must also pass the filters). A selection with neither is rejected, so the module never
     releases a whole quarantine by accident.
@@ -45,7 +45,7 @@ options:
     description:
       - Read the affected quarantines again after releasing and confirm that every released MID left.
       - A MID still present is reported as failed. New MIDs that match the selection are reported in
-        RV(verification.arrived), and copies quarantined again under a new MID in RV(review); neither is released.
+        RV(verification) under C(arrived), and copies quarantined again under a new MID in RV(review); neither is released.
     type: bool
     default: true
   multi_quarantine:

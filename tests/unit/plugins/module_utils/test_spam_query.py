@@ -51,7 +51,7 @@ def test_spam_sender_operator_sent_in_spam_vocabulary(operator, sent):
     ('does_not_start_with', 'does_not_start_with'),
 ])
 def test_pvo_sender_operator_sent_in_pvo_vocabulary(operator, sent):
-    params, _ = build_selection('pvo', ['Policy'], WINDOW, sender={'operator': operator, 'value': 'x'}).server_params('Policy')
+    params = build_selection('pvo', ['Policy'], WINDOW, sender={'operator': operator, 'value': 'x'}).server_params('Policy')[0]
     assert params['envelopeSenderFilterBy'] == sent
     assert 'filterOperator' not in params
 
@@ -64,8 +64,8 @@ def test_spam_rejects_pvo_only_operators(operator):
 
 
 def test_spam_order_by_date_and_pvo_by_received():
-    spam_params, _ = spam(sender_domain=['shop.example']).server_params()
-    pvo_params, _ = build_selection('pvo', ['Policy'], WINDOW, sender_domain=['shop.example']).server_params('Policy')
+    spam_params = spam(sender_domain=['shop.example']).server_params()[0]
+    pvo_params = build_selection('pvo', ['Policy'], WINDOW, sender_domain=['shop.example']).server_params('Policy')[0]
     assert (spam_params['orderBy'], spam_params['orderDir']) == ('date', 'asc')
     assert (pvo_params['orderBy'], pvo_params['orderDir']) == ('received', 'asc')
 

@@ -70,7 +70,7 @@ def test_copy_new_recipient_gets_only_missing_copies(run_module, tmp_path):
 
 def test_copy_without_sent_log_warns_and_sends_again(run_module, tmp_path):
     fake = lab()
-    for _ in range(2):
+    for _run in range(2):
         failed, result = run_module(copy, fake, args(tmp_path, sent_log=None))
         assert not failed
         assert result['changed'] is True
