@@ -63,7 +63,7 @@ class ActionKind:
         return {}
 
     def rerun_note(self):
-        """Return the sentence that tells the user what a re-run does after a failure."""
+        """Return the sentence, for the failure message, on what a re-run does."""
         return 'Re-run to retry them: %s messages are not sent again.' % self.past
 
     def diff(self, plan, result, check_mode):

@@ -103,6 +103,7 @@ def build_result(kind, engine, plan, verification, check_mode, client):
     scope = engine.selection.describe()
     scope.update(server_filters=engine.selection.server_params(engine.quarantine)[1], appliance=client.base_url,
                  user=client.username, quarantine=engine.quarantine)
+
     counts = {
         'requested': None if params['mids'] is None else len(set(params['mids'])),
         'selected': len(plan.selected),
@@ -117,6 +118,7 @@ def build_result(kind, engine, plan, verification, check_mode, client):
     }
     if kind.has_unchanged:
         counts['unchanged'] = len(lists['unchanged'])
+
     result = {
         'changed': bool(planned) if check_mode else bool(lists[kind.past] or engine.appliance_count),
         'planned': planned,

@@ -17,7 +17,7 @@ from ansible_collections.mailops.sma.plugins.module_utils._dates import format_a
 # NOTE: no public client or recorded response shows the action word for delaying the exit
 # or for sending a copy, nor the format of the "delay" value. These are best guesses: the
 # verbs "delay" and "sendCopy", and an absolute UTC time in the search date format
-# (2026-12-24T08:00:00.000Z). Change them here if a real appliance answers
+# (2026-12-24T08:00:00.000Z). Change them here if a real appliance rejects them with
 # "Invalid value for attribute - action." or "... - delay.".
 DELAY_VERB = 'delay'
 SEND_COPY_VERB = 'sendCopy'
@@ -31,7 +31,7 @@ def format_delay(moment):
 class ActionSpec:
     """How one action is sent and how its effect can be read back.
 
-    ``leaves`` tells whether an acted-on message leaves the source quarantine (release, delete,
+    ``leaves`` is true when an acted-on message leaves the source quarantine (release, delete,
     move). For an action after which the message stays (delay, send copy), ``observe`` is a
     function of one quarantine's entry in the message details that tells whether the effect is
     there; None means the effect cannot be read back through the API, so a request whose outcome

@@ -5,10 +5,10 @@
 
 The engine reads which selected MIDs are present, plans batches, sends them, reconciles
 each response's ``totalCount`` and, optionally, verifies with a fresh read. Every MID ends
-in exactly one outcome: acted on (``released``, ``deleted``, ``moved``...), absent, failed or
-skipped, with a reason; the plan also lists MIDs that need no action (unchanged). A request
-whose outcome is unknown is never re-sent blind: presence (or the action's visible effect) is
-read again first, and an action whose effect cannot be read back is not re-sent at all.
+in exactly one outcome with a reason: acted on (``released``, ``deleted``, ``moved``...),
+absent, failed or skipped. The plan also lists MIDs that need no action (unchanged).
+A request whose outcome is unknown is never re-sent blind. Presence, or the action's visible
+effect, is read again first, and an action whose effect cannot be read back is not re-sent.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ __all__ = ['ActionEngine', 'ActionRecord', 'ActionSpec', 'Plan', 'RELEASE', 'mul
 
 ACTIONS_PATH = '/quarantine/messages'
 DETAILS_PATH = '/quarantine/messages/details'
-# "skip" leaves a message held in several quarantines alone, "all" acts in every quarantine
-# that holds it, "source" acts only in the named quarantine (move, delay, send copy).
+# For a message in several quarantines: "skip" leaves it alone, "all" acts in each of them,
+# and "source" acts only in the named quarantine (move, delay, send copy).
 MULTI_QUARANTINE_MODES = ('skip', 'all', 'source')
 
 
@@ -48,7 +48,7 @@ def multi_quarantine_mode(value):
 
 
 class ActionRecord(Compact):
-    """What the engine keeps per matching message: Compact plus the scheduled exit as a datetime."""
+    """Per-message data the engine keeps: the Compact fields plus the scheduled exit as a datetime."""
 
     __slots__ = ('scheduled_exit',)
 
@@ -147,8 +147,8 @@ class ActionEngine:
     def check_quarantine_exists(self, name, option):
         """Raise SmaInputError when the appliance rejects ``name`` as a pvo quarantine name.
 
-        One search with ``limit=1`` is enough: the appliance answers an unknown name with
-        HTTP 404 and "Invalid value for attribute - quarantines.".
+        One search with ``limit=1`` is enough, because the appliance rejects an unknown name
+        with HTTP 404 and "Invalid value for attribute - quarantines."
         """
         params = self.selection.server_params(name)[0]
         params.update(offset=0, limit=1)
@@ -395,12 +395,12 @@ class ActionEngine:
     def verify(self, plan):
         """Read every affected quarantine again and check that the action shows.
 
-        For an action after which the message leaves, acted-on MIDs still there are moved to
-        failed (``still_present``); for a delay, MIDs whose exit did not move are
-        (``not_delayed``); for a move, MIDs missing from the destination are
-        (``not_in_destination``). ``review`` lists new MIDs whose fingerprint equals a message
-        acted on in this run (a re-quarantined copy) and ``arrived`` other new matching MIDs;
-        this run acts on neither.
+        Acted-on MIDs where the action does not show become failed and are listed under
+        ``still_present`` (still in the quarantine after a release, delete or move),
+        ``not_delayed`` (exit unchanged after a delay) or ``not_in_destination`` (missing from
+        a move's destination). ``review`` lists new MIDs whose fingerprint equals a message
+        acted on in this run (a re-quarantined copy), and ``arrived`` other new matching MIDs.
+        This run acts on neither.
         """
         names = list(plan.targets) or [self._source()]
         read = self._read(_without_mids(self.selection), names)

@@ -4,9 +4,9 @@
 """Private to mailops.sma: message details and attachment downloads.
 
 ``GET /quarantine/messages/details`` returns one message's envelope, headers, per-quarantine
-details, message parts and matched content; ``GET /quarantine/messages/attachment`` returns one
-part as Base64 text with its file name in ``Content-Disposition`` (the PSCiscoSMA PowerShell
-module and Splunk SOAR's ciscosma connector read both this way). Downloaded bytes are only
+details, message parts and matched content. ``GET /quarantine/messages/attachment`` returns one
+part as Base64 text, with its file name in ``Content-Disposition``. The PSCiscoSMA PowerShell
+module and Splunk SOAR's ciscosma connector read both this way. Downloaded bytes are only
 written to a file: never executed, opened or parsed.
 """
 
@@ -171,13 +171,14 @@ def find_part(record, attachment_id=None, name=None):
     candidates = [part for part in record['parts'] if not part['is_body']]
     if attachment_id is not None:
         matches = [part for part in candidates if part['id'] == attachment_id]
-        wanted = 'id %d' % attachment_id
+        description = 'id %d' % attachment_id
     else:
         matches = [part for part in candidates if part['name'] == name]
-        wanted = "name '%s'" % name
+        description = "name '%s'" % name
     listed = ', '.join('%s (id %s)' % (part['name'], part['id']) for part in candidates) or 'none'
     if not matches:
-        raise SmaInputError('MID %d has no attachment with %s; its attachments are: %s' % (record['mid'], wanted, listed))
+        raise SmaInputError('MID %d has no attachment with %s; its attachments are: %s'
+                            % (record['mid'], description, listed))
     if len(matches) > 1:
         raise SmaInputError('MID %d has %d attachments named %s; give attachment.id instead (attachments: %s)'
                             % (record['mid'], len(matches), name, listed))
@@ -242,7 +243,7 @@ def safe_filename(name):
 def download_attachment(client, mid, attachment_id, max_size):
     """Download one pvo attachment; return ``(content bytes, file name from Content-Disposition or None)``.
 
-    The body is read whole before it is checked, because the client does not stream; a body
+    The body is read whole before it is checked, because the client does not stream. A body
     whose Base64 text alone is too large for ``max_size`` is rejected before it is decoded.
     """
     response = client.get_raw(ATTACHMENT_PATH, {'mid': mid, 'attachmentId': attachment_id, 'quarantineType': 'pvo'})
@@ -266,8 +267,8 @@ def download_attachment(client, mid, attachment_id, max_size):
 def resolve_destination(dest, names):
     """Return the file path for a download: ``dest`` itself, or a safe name from ``names`` inside folder ``dest``.
 
-    ``dest`` is a folder when it exists as one or ends with a slash; ``names`` are tried in
-    order (the server's file name, the name in the details, a fallback).
+    ``dest`` is a folder when it exists as one or ends with a slash. ``names`` are tried in
+    order: the server's file name, the name in the details, then a fallback.
     """
     if dest.endswith(os.sep) or os.path.isdir(dest):
         if not os.path.isdir(dest):

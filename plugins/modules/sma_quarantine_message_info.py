@@ -308,25 +308,25 @@ def read_messages(client, params):
 
 def fetch_attachment(client, params, check_mode):
     """Download the attachment that ``params['attachment']`` names and write it unless in check mode."""
-    wanted = params['attachment']
+    requested = params['attachment']
     if params['quarantine_type'] != 'pvo':
         raise SmaInputError('attachments can be downloaded from pvo quarantines only; remove attachment or use '
                             'quarantine_type: pvo')
-    if wanted['max_size'] < 1:
-        raise SmaInputError('attachment.max_size %s is invalid; use a positive number of bytes' % wanted['max_size'])
-    data = read_details(client, wanted['mid'], 'pvo')
+    if requested['max_size'] < 1:
+        raise SmaInputError('attachment.max_size %s is invalid; use a positive number of bytes' % requested['max_size'])
+    data = read_details(client, requested['mid'], 'pvo')
     if data is None:
-        raise SmaInputError('SMA has no quarantined pvo message with MID %d; check attachment.mid' % wanted['mid'])
-    part = find_part(normalize_details(data, 'pvo'), wanted['id'], wanted['name'])
-    content, server_name = download_attachment(client, wanted['mid'], part['id'], wanted['max_size'])
-    path = resolve_destination(wanted['dest'], [server_name, part['name'], 'mid-%d-attachment-%d' % (wanted['mid'], part['id'])])
+        raise SmaInputError('SMA has no quarantined pvo message with MID %d; check attachment.mid' % requested['mid'])
+    part = find_part(normalize_details(data, 'pvo'), requested['id'], requested['name'])
+    content, server_name = download_attachment(client, requested['mid'], part['id'], requested['max_size'])
+    path = resolve_destination(requested['dest'], [server_name, part['name'], 'mid-%d-attachment-%d' % (requested['mid'], part['id'])])
 
     digest = hashlib.sha256(content).hexdigest()
     try:
         existing = sha256_of_file(path)
     except OSError as error:
         raise SmaInputError("cannot read the existing attachment.dest '%s': %s" % (path, error.strerror or error))
-    if existing is not None and existing != digest and not wanted['force']:
+    if existing is not None and existing != digest and not requested['force']:
         raise SmaInputError("attachment.dest '%s' exists with different content; set attachment.force: true to "
                             "replace it, or choose another dest" % path)
     changed = existing != digest
@@ -336,7 +336,7 @@ def fetch_attachment(client, params, check_mode):
         except OSError as error:
             raise SmaInputError("cannot write attachment.dest '%s': %s; check the folder and its permissions"
                                 % (path, error.strerror or error))
-    return {'mid': wanted['mid'], 'id': part['id'], 'name': part['name'], 'path': path, 'size': len(content),
+    return {'mid': requested['mid'], 'id': part['id'], 'name': part['name'], 'path': path, 'size': len(content),
             'sha256': digest, 'changed': changed}
 
 
