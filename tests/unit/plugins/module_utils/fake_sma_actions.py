@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""FakeSma with the rest of the quarantine API: the spam quarantine, delete, move, delay, send copy,
-full details and attachments, answering in the shapes the SMA API documents.
+"""FakeSma extended to the rest of the quarantine API.
+
+It adds the spam quarantine, delete, move, delay, send copy, full details and attachments,
+and responds in the shapes the SMA API documents.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ DISPLAY = '%d %b %Y %H:%M (GMT)'
 
 
 class RawResponse:
-    """A non-JSON answer, like the attachment endpoint's Base64 text."""
+    """A non-JSON response, like the attachment endpoint's Base64 text."""
 
     def __init__(self, status, content, headers=None):
         self.status_code = status
@@ -154,7 +156,8 @@ class FakeSmaActions(FakeSma):
     def post(self, body):
         action = body['action']
         if body['quarantineType'] == 'spam':
-            assert action == 'release' and 'quarantineName' not in body
+            assert action == 'release'
+            assert 'quarantineName' not in body
             count = len([mid for mid in body['mids'] if self.spam.pop(mid, None) is not None])
             return FakeResponse(200, {'data': {'action': action, 'totalCount': count}})
         if action == 'release':

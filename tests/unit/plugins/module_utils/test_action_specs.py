@@ -58,7 +58,8 @@ def test_with_body_leaves_original_alone():
 
 
 def test_only_release_and_delete_support_spam():
-    assert RELEASE.spam and DELETE.spam
+    assert RELEASE.spam
+    assert DELETE.spam
     assert not move_spec('Virus').spam
     assert not delay_spec(UNTIL).spam
     assert not copy_spec(['a@example.com']).spam

@@ -116,7 +116,7 @@ def test_move_verify_flags_message_missing_from_destination(run_module):
 
 
 def _answer_after(change):
-    """Return a fault effect that applies ``change`` and answers as if the move had worked."""
+    """Return a fault effect that applies ``change`` and responds as if the move had worked."""
     def effect(fake_sma, method, path, params, body):
         change(fake_sma, method, path, params, body)
         return FakeResponse(200, {'data': {'action': 'move', 'totalCount': len(body['mids'])}})
