@@ -379,7 +379,11 @@ def generate_messages(count: int, seed: int, quarantine: str, sender_domain: str
         domain_count = count // 10
     exact = set(rng.sample(range(count), domain_count))
     other_domains = lookalike_domains(sender_domain) + list(_OTHER_DOMAINS)
-    reason = [f"Content Filter: {quarantine}"]
+    # Shared by every generated message; the store replaces these objects instead of changing them.
+    reasons = {quarantine: (f"Content Filter: {quarantine}",)}
+    quarantines = (quarantine,)
+    esa_hosts = ("esa1.example.com", "esa2.example.com")
+    esa_addresses = ("192.0.2.11", "192.0.2.12")
     uniform = rng.random
 
     def pick(choices: tuple | list) -> object:
@@ -395,7 +399,7 @@ def generate_messages(count: int, seed: int, quarantine: str, sender_domain: str
         else:
             domain = pick(other_domains)
         sender = f"{pick(_LOCAL_PARTS)}{int(uniform() * 100)}@{domain}"
-        esa = 1 + int(uniform() * 2)
+        esa = int(uniform() * 2)
         attachments = []
         if uniform() < 0.25:
             attachments.append(Attachment(pick(_ATTACHMENT_NAMES), size=1_000 + int(uniform() * 299_000),
@@ -408,10 +412,10 @@ def generate_messages(count: int, seed: int, quarantine: str, sender_domain: str
             subject=pick(_SUBJECTS).format(n=mid),
             received=now - (3600 + int(uniform() * 19 * 3600)),
             size=2_000 + int(uniform() * 498_000),
-            quarantines=[quarantine],
-            reasons={quarantine: reason},
-            esa_host=f"esa{esa}.example.com",
-            esa_ip=f"192.0.2.{10 + esa}",
+            quarantines=quarantines,
+            reasons=reasons,
+            esa_host=esa_hosts[esa],
+            esa_ip=esa_addresses[esa],
             esa_mid=2_000_000 + mid,
             attachments=attachments,
         ))

@@ -26,6 +26,16 @@ DEFAULT_REASONS = {
 }
 
 
+def _lower(text: str) -> str:
+    lowered = text.lower()
+    return text if lowered == text else lowered
+
+
+def _lower_all(texts: tuple[str, ...]) -> tuple[str, ...]:
+    lowered = tuple(map(_lower, texts))
+    return texts if lowered == texts else lowered
+
+
 def default_reason(quarantine: str) -> str:
     """Return the reason text used when a dataset gives none for this quarantine."""
     return DEFAULT_REASONS.get(quarantine, f"Content Filter: quarantine to {quarantine}")
@@ -65,8 +75,9 @@ class Attachment:
 class Message:
     """A message as the simulator stores it.
 
-    Content fields do not change after loading. The mutable fields are ``quarantines``,
-    ``reasons`` (whose lists are replaced, never changed in place) and ``scheduled_exit``.
+    Content fields do not change after loading. The state fields ``quarantines`` (a tuple),
+    ``reasons`` and ``scheduled_exit`` are replaced on change, never changed in place, so
+    ``save_state`` can keep references and many messages can share one ``reasons`` dict.
     """
 
     __slots__ = (
@@ -79,8 +90,8 @@ class Message:
     def __init__(self, mid: int, qtype: str, *, received: float,  # pylint: disable=too-many-arguments,too-many-locals
                  sender: str = "", recipients: Sequence[str] = (), from_addresses: Sequence[str] = (),
                  to_addresses: Sequence[str] = (), subject: str = "", scheduled_exit: float | None = None,
-                 size: int = 0, size_text: str | None = None, quarantines: list[str] | None = None,
-                 reasons: dict[str, list[str]] | None = None, esa_host: str = "esa1.example.com",
+                 size: int = 0, size_text: str | None = None, quarantines: Sequence[str] = (),
+                 reasons: Mapping[str, Sequence[str]] | None = None, esa_host: str = "esa1.example.com",
                  esa_mid: int | None = None, esa_ip: str = "192.0.2.10", attachments: Sequence[Attachment] = (),
                  headers: str | None = None, body: str = "This is a simulated message body.\n",
                  matched_contents: Sequence = (), extra_attributes: Mapping | None = None) -> None:
@@ -97,8 +108,8 @@ class Message:
         self.scheduled_exit = float(scheduled_exit) if scheduled_exit is not None else self.received + 30 * 86400
         self.size = size
         self.size_text = size_text
-        self.quarantines = list(quarantines or ())
-        self.reasons = dict(reasons or {})
+        self.quarantines = tuple(quarantines)
+        self.reasons = reasons if reasons is not None else _NO_EXTRA
         self.esa_host = esa_host
         self.esa_mid = esa_mid
         self.esa_ip = esa_ip
@@ -107,12 +118,13 @@ class Message:
         self.body = body
         self.matched_contents = tuple(matched_contents)
         self.extra_attributes = extra_attributes or _NO_EXTRA
-        # Lower-case copies for case-insensitive filtering, computed once.
-        self.sender_lc = sender.lower()
-        self.subject_lc = subject.lower()
-        self.recipients_lc = tuple(map(str.lower, self.recipients))
-        self.from_lc = tuple(map(str.lower, self.from_addresses))
-        self.to_lc = tuple(map(str.lower, self.to_addresses))
+        # Lower-case copies for case-insensitive filtering, computed once and shared with
+        # the original when it is lower case already.
+        self.sender_lc = _lower(sender)
+        self.subject_lc = _lower(subject)
+        self.recipients_lc = _lower_all(self.recipients)
+        self.from_lc = _lower_all(self.from_addresses)
+        self.to_lc = _lower_all(self.to_addresses)
 
     def clone(self, mid: int) -> "Message":
         """Return a copy under another MID that shares the content but has its own mutable state."""
@@ -120,22 +132,17 @@ class Message:
         for name in Message.__slots__:
             setattr(copy, name, getattr(self, name))
         copy.mid = mid
-        copy.quarantines = list(self.quarantines)
-        copy.reasons = {name: list(reasons) for name, reasons in self.reasons.items()}
         return copy
 
     def save_state(self) -> tuple:
-        """Return a copy of the mutable state, for ``restore_state``."""
-        return (list(self.quarantines), dict(self.reasons), self.scheduled_exit)
+        """Return the state fields, for ``restore_state``."""
+        return (self.quarantines, self.reasons, self.scheduled_exit)
 
     def restore_state(self, state: tuple) -> None:
-        """Put back the mutable state saved by ``save_state``."""
-        quarantines, reasons, scheduled_exit = state
-        self.quarantines = list(quarantines)
-        self.reasons = dict(reasons)
-        self.scheduled_exit = scheduled_exit
+        """Put back the state fields saved by ``save_state``."""
+        self.quarantines, self.reasons, self.scheduled_exit = state
 
-    def reasons_for(self, quarantine: str) -> list[str]:
+    def reasons_for(self, quarantine: str) -> Sequence[str]:
         """Return the quarantine reasons recorded for one quarantine."""
         return self.reasons.get(quarantine) or [default_reason(quarantine)]
 

@@ -207,7 +207,7 @@ class Store:  # pylint: disable=too-many-instance-attributes
             del self.spam[message.mid]
             return
         del self.pvo[name][message.mid]
-        message.quarantines.remove(name)
+        message.quarantines = tuple(held for held in message.quarantines if held != name)
 
     def _record(self, now: float, action: str, mid: int, quarantine: str, **extra) -> None:
         self.actions.append((len(self.actions) + 1, now, action, mid, quarantine, extra or None))
@@ -233,8 +233,8 @@ class Store:  # pylint: disable=too-many-instance-attributes
         reasons = message.reasons_for(name)
         self._leave(message, name)
         if destination not in message.quarantines:
-            message.quarantines.append(destination)
-            message.reasons.setdefault(destination, reasons)
+            message.quarantines += (destination,)
+            message.reasons = {**message.reasons, destination: reasons}
         self.pvo.setdefault(destination, {})[message.mid] = message
         self._record(now, "move", message.mid, name, destination=destination)
         return [f'MID {message.mid} moved from quarantine "{name}" to "{destination}" (manual) '
@@ -303,7 +303,7 @@ class Store:  # pylint: disable=too-many-instance-attributes
                 while new_mid in self.archive:
                     new_mid += offset
                 copy = original.clone(new_mid)
-                copy.quarantines = [quarantine] if original.qtype == PVO else []
+                copy.quarantines = (quarantine,) if original.qtype == PVO else ()
                 copy.reasons = {quarantine: original.reasons_for(quarantine)} if original.qtype == PVO else {}
                 self._insert(copy)
                 self._record(now, "requarantine", new_mid, quarantine, original_mid=mid)

@@ -187,14 +187,21 @@ def test_mail_log_and_limits(launch, tmp_path):
     assert 'MID 501 released from quarantine "Spam Quarantine" (manual)' in log.read_text(encoding="utf-8")
 
 
-def https_get(port: int, context: ssl.SSLContext, host: str = "127.0.0.1") -> int:
+def https_get(port: int, context: ssl.SSLContext) -> int:
     """GET over HTTPS and return the status."""
-    connection = http.client.HTTPSConnection(host, port, timeout=10, context=context)
+    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=context)
     try:
         connection.request("GET", CONFIG, headers=AUTH)
         return connection.getresponse().status
     finally:
         connection.close()
+
+
+def verified_name(port: int, context: ssl.SSLContext, name: str) -> str:
+    """Connect to 127.0.0.1 and verify the certificate for ``name``; return the negotiated TLS version."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname=name) as wrapped:
+            return wrapped.version()
 
 
 def test_tls_verified_with_generated_ca(launch, tmp_path):
@@ -205,7 +212,9 @@ def test_tls_verified_with_generated_ca(launch, tmp_path):
     assert (cert_dir / "server-key.pem").stat().st_mode & 0o077 == 0
     trusted = ssl.create_default_context(cafile=str(cert_dir / "ca.pem"))
     assert https_get(process.port, trusted) == 200
-    assert https_get(process.port, trusted, host="localhost") == 200
+    assert verified_name(process.port, trusted, "localhost").startswith("TLSv1.")
+    with pytest.raises(ssl.SSLCertVerificationError):
+        verified_name(process.port, trusted, "sma.example.com")
     with pytest.raises(ssl.SSLCertVerificationError):
         https_get(process.port, ssl.create_default_context())
     assert https_get(process.port, trusted) == 200  # a failed handshake does not stop the server

@@ -67,7 +67,7 @@ def test_derived_in_quarantines_and_reasons(tmp_path):
 def test_quarantines_from_in_quarantines(tmp_path):
     entry = pvo_entry(inQuarantines="Virus, Policy")
     del entry["quarantines"]
-    assert load_one(tmp_path, entry).quarantines == ["Virus", "Policy"]
+    assert load_one(tmp_path, entry).quarantines == ("Virus", "Policy")
 
 
 def test_declared_empty_quarantine(serve, tmp_path):
@@ -185,7 +185,7 @@ def test_lab_standard_quarantines(lab_sim):
     assert len(policy_labcisco) == 1
     assert policy_labcisco[0] not in (440, 439, 438, 437, 436, 435, 434, 433, 425, 414)
     shared = [message for message in held(lab_sim, "Policy") if len(message.quarantines) > 1]
-    assert [(message.mid, message.quarantines) for message in shared] == [(303, ["Policy", "Virus"])]
+    assert [(message.mid, message.quarantines) for message in shared] == [(303, ("Policy", "Virus"))]
     assert domain(shared[0].sender) != "labcisco.com"
 
 

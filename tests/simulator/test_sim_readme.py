@@ -24,7 +24,7 @@ def test_dataset_example_loads():
     dataset = parse_dataset(example("dataset"), "README", 1_773_576_000.0)
     assert [message.mid for message in dataset.messages] == [1001, 1002, 2001]
     assert dataset.quarantines["PARTNER_HOLD"] == "custom"
-    assert dataset.messages[0].quarantines == ["PARTNER_HOLD", "Policy"]
+    assert dataset.messages[0].quarantines == ("PARTNER_HOLD", "Policy")
     assert dataset.messages[1].attachments[0].data() == b"hello\n"
 
 
