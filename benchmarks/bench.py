@@ -10,10 +10,10 @@ ways in turn (the order rotates between repetitions), each on a freshly reset si
 - floor: benchmarks/floor.py replay, the bare requests of the job over one keep-alive connection.
 
 Requests and bytes come from the simulator's /_sim/stats, which counts every API request and
-the bytes of each request and response. Peak RSS is ru_maxrss of the way's process tree
-(os.wait4); for the collection the peak RSS of each module process is recorded separately by
-benchmarks/module_python.sh. After each way the simulator's state must show exactly N
-messages released, or the run stops.
+the bytes of each request and response. Wall time, CPU time and peak RSS of the way's process
+tree come from benchmarks/measure.py; for the collection the peak RSS of each module process
+is recorded separately by benchmarks/module_python.sh. After each way the simulator's state
+must show exactly N messages released, or the run stops.
 """
 
 from __future__ import annotations
@@ -237,10 +237,10 @@ def print_size(size_result, out):
     """Print the table of one size."""
     summary = size_result['summary']
     config = size_result['config']
+    values = (size_result['size'], config['domain'], size_result['generated'], config['quarantine'],
+              config['page_size'], config['batch_size'], config['concurrency'], len(size_result['repetitions']))
     out.write('\n%d messages from %s among %d in pvo quarantine %s; page_size %d, batch_size %d, concurrency %d; '
-              '%d repetitions (median, range)\n' % (size_result['size'], config['domain'], size_result['generated'],
-                                                  config['quarantine'], config['page_size'], config['batch_size'],
-                                                  config['concurrency'], len(size_result['repetitions'])))
+              '%d repetitions (median, range)\n' % values)
     header = ('way', 'wall time s', 'client CPU s', 'simulator CPU s', 'HTTP requests', 'GET/POST', 'MB sent',
               'MB received', 'peak RSS MB', 'module RSS MB')
     rows = [header]
@@ -294,8 +294,8 @@ def print_growth(results, out):
             if entry is None:
                 continue
             rss = entry.get('module_peak_rss_kb', entry['peak_rss_kb']) / 1024
-            cells.append('%d: %.2f s, %.0f us/msg, %.0f MB' % (size_result['size'], entry['seconds'],
-                                                              entry['seconds'] / size_result['size'] * 1e6, rss))
+            per_message = entry['seconds'] / size_result['size'] * 1e6
+            cells.append('%d: %.2f s, %.0f us/msg, %.0f MB' % (size_result['size'], entry['seconds'], per_message, rss))
         if cells:
             out.write('  %-10s %s\n' % (way, ' | '.join(cells)))
 
@@ -382,8 +382,8 @@ def main():
         os.makedirs(workdir, exist_ok=True)
         sim = Simulator(args, size, workdir)
         size_result = {'size': size, 'generated': sim.generated, 'repetitions': [],
-                       'config': {key: getattr(args, key) for key in ('quarantine', 'domain', 'page_size',
-                                                                     'batch_size', 'concurrency')}}
+                       'config': {key: getattr(args, key)
+                                  for key in ('quarantine', 'domain', 'page_size', 'batch_size', 'concurrency')}}
         try:
             for rep in range(args.repeat):
                 order = args.way_list[rep % len(args.way_list):] + args.way_list[:rep % len(args.way_list)]

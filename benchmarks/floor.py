@@ -110,14 +110,14 @@ def replay(plan):
     connection = Connection()
     started = time.perf_counter()
     for method, target, body in plan['requests']:
-        status, _ = connection.send(method, target, body)
+        status = connection.send(method, target, body)[0]
         if status != 200:
             sys.exit('floor.py replay: %s %s returned HTTP %d' % (method, target.split('?')[0], status))
     return len(plan['requests']), time.perf_counter() - started
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('command', choices=['plan', 'replay'])
     parser.add_argument('plan_file', help='JSON file that plan writes and replay reads')
     parser.add_argument('--quarantine', default='BULK', help='pvo quarantine to release from (default: BULK)')

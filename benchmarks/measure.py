@@ -23,7 +23,7 @@ def main():
     output, command = sys.argv[1], sys.argv[2:]
     started = time.perf_counter()
     process = subprocess.Popen(command)  # pylint: disable=consider-using-with
-    _, status, usage = os.wait4(process.pid, 0)
+    status, usage = os.wait4(process.pid, 0)[1:]
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     with open(output, 'w', encoding='utf-8') as handle:

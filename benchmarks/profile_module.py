@@ -26,20 +26,22 @@ import urllib.request
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run_module(module, args, profiler):
-    """Run ``module.main()`` with ``args`` under ``profiler``; return the result and the seconds taken."""
+def run_module(module, args, profiler=None):
+    """Run ``module.main()`` with ``args``, under ``profiler`` when given; return the result and the seconds taken."""
     from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
 
     output = io.StringIO()
     started = time.perf_counter()
     with patch_module_args(args), contextlib.redirect_stdout(output):
-        profiler.enable()
+        if profiler is not None:
+            profiler.enable()
         try:
             module.main()
         except SystemExit:
             pass
         finally:
-            profiler.disable()
+            if profiler is not None:
+                profiler.disable()
     seconds = time.perf_counter() - started
     return json.loads(output.getvalue()), seconds
 
