@@ -11,9 +11,9 @@ ways in turn (the order rotates between repetitions), each on a freshly reset si
 
 Requests and bytes come from the simulator's /_sim/stats, which counts every API request and
 the bytes of each request and response. Wall time, CPU time and peak RSS of the way's process
-tree come from benchmarks/measure.py; for the collection the peak RSS of each module process
-is recorded separately by benchmarks/module_python.sh. After each way the simulator's state
-must show exactly N messages released, or the run stops.
+tree come from benchmarks/measure.py. For the collection, benchmarks/module_python.sh also
+records the peak RSS of each module process. After each way the simulator's state must show
+exactly N messages released, or the run stops.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class Simulator:
         self.url = 'http://127.0.0.1:%d' % _read_port(port_file)
 
     def admin(self, method, path):
-        """Call the admin interface and return the decoded JSON answer."""
+        """Call the admin interface and return the decoded JSON response."""
         request = urllib.request.Request(self.url + path, data=b'' if method != 'GET' else None, method=method)
         with urllib.request.urlopen(request, timeout=120) as response:  # nosec: the local simulator
             return json.loads(response.read())
