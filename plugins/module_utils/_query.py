@@ -34,6 +34,8 @@ OPERATOR_ALIASES = {'matches_exactly': 'is', 'begins_with': 'starts_with', 'does
 
 _DOMAIN = re.compile(r'^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$')
 _ADDRESS_IN_BRACKETS = re.compile(r'<([^<>]*)>')
+# Runs of quoted strings and characters other than a comma: the parts of a comma-joined address list.
+_QUOTE_AWARE_PARTS = re.compile(r'(?:"[^"]*"|[^,"])+')
 
 # Parsed result dates by their text. The appliance shows whole minutes, so even a large quarantine
 # holds few distinct values, and parsing each one once saves most of the per-message time of a
@@ -106,10 +108,16 @@ def address_domain(address):
 
 
 def split_addresses(values):
-    """Flatten address lists whose entries may hold several comma-joined addresses."""
+    """Flatten address lists whose entries may hold several comma-joined addresses.
+
+    A comma inside a quoted display name, as in ``"Doe, Jane" <jane@example.com>``, does not split.
+    """
+    if isinstance(values, str):
+        values = [values]
     result = []
     for value in values or []:
-        for part in str(value).split(','):
+        text = str(value)
+        for part in _QUOTE_AWARE_PARTS.findall(text) if '"' in text else text.split(','):
             part = part.strip()
             if part:
                 result.append(part)

@@ -125,3 +125,16 @@ def test_spam_recipient_check_covers_every_envelope_recipient():
     selection = spam(recipient={'operator': 'does_not_contain', 'value': 'ceo'})
     assert selection.check(spam_record(recipients=['u1@example.com'])) is None
     assert selection.check(spam_record(recipients=['u1@example.com', 'ceo@example.com'])) is not None
+
+
+def test_spam_to_address_keeps_quoted_commas():
+    record = spam_record(to_address=['"Doe, Jane" <jane@example.com>, bob@example.com'],
+                         recipients=['jane@example.com'])
+    assert record['to_address'] == ['"Doe, Jane" <jane@example.com>', 'bob@example.com']
+
+
+def test_spam_to_address_as_single_string():
+    record = normalize_item({'mid': 50, 'attributes': {
+        'envelopeRecipient': ['a@example.com'], 'toAddress': 'a@example.com, b@example.com',
+        'fromAddress': ['news@shop.example'], 'subject': 'Sale', 'date': '15 Mar 2026 11:25 (GMT)'}}, 'spam')
+    assert record['to_address'] == ['a@example.com', 'b@example.com']

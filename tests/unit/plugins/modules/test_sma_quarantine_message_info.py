@@ -61,6 +61,7 @@ def test_message_info_spam_record(run_module):
     record = result['messages'][0]
     assert record['sender'] == 'win@lottery.example'
     assert record['quarantines'][0]['name'] == 'spam'
+    assert record['to_address'] == ['"Doe, Jane" <jane@example.com>', 'bob@example.com']
     assert record['received'] == '2026-03-15T11:25:00Z'
     assert record['attachments'] == []
     assert fake.calls[0]['params'] == {'mid': 50, 'quarantineType': 'spam'}
