@@ -127,3 +127,17 @@ def test_copy_corrupt_sent_log_named(run_module, tmp_path):
     failed, result = run_module(copy, lab(), args(tmp_path))
     assert failed
     assert 'is not a sent log written by mailops.sma.sma_quarantine_copy' in result['msg']
+
+
+def test_copy_count_above_sent_stops_later_batches(run_module, tmp_path):
+    fake = lab()
+
+    def overcount(fake_sma, method, path, params, body):
+        return FakeResponse(200, {'data': {'action': 'sendCopy', 'totalCount': len(body['mids']) + 1}})
+    fake.fault(overcount, method='POST')
+    failed, result = run_module(copy, fake, args(tmp_path, batch_size=2))
+    assert failed
+    assert len(fake.posts()) == 1
+    assert result['copied'] == []
+    assert 'reported totalCount 3 for 2 MIDs' in result['failures'][0]['reason']
+    assert 'not sent: an inconsistent totalCount (3 for 2 sent)' in result['failures'][2]['reason']
