@@ -84,8 +84,9 @@ def _stats(sim: "Simulator", _request: Request) -> Response:
 
 def _state(sim: "Simulator", request: Request) -> Response:
     quarantine = request.query.get("quarantine")
-    if quarantine is not None and quarantine not in sim.store.types:
-        raise AdminError(f"Unknown quarantine {quarantine!r}; known pvo quarantines: {', '.join(sim.store.types)}.")
+    names = sim.store.pvo_names()
+    if quarantine is not None and quarantine not in names:
+        raise AdminError(f"Unknown quarantine {quarantine!r}. Use one of the pvo quarantines: {', '.join(names)}.")
     return Response(200, sim.store.snapshot(quarantine, _int_param(request, "since", 0)))
 
 

@@ -170,7 +170,7 @@ class Store:  # pylint: disable=too-many-instance-attributes
     def act(self, action: str, qtype: str, quarantine: str | None, mids: list[int], **options) -> list[int]:
         """Apply an API action to the MIDs that the quarantine contains and return those MIDs.
 
-        MIDs that the quarantine does not hold are skipped, as the appliance leaves them out
+        MIDs that the quarantine does not contain are skipped, as the appliance leaves them out
         of totalCount. ``options`` carries ``destination`` (move), ``new_exit`` and ``delay``
         (delay) or ``recipients`` (sendCopy).
         """
