@@ -104,9 +104,9 @@ def _messages(sim: "Simulator", request: Request) -> Response:
     if request.method == "POST":
         entries = _object_body(request, "messages", '{"messages": [dataset entries]}')
         with sim.store.lock:
-            held = {mid for mid, state in sim.store.state.items() if state == "quarantined"}
+            held_mids = {mid for mid, state in sim.store.state.items() if state == "quarantined"}
             try:
-                messages = parse_entries(entries, "POST /_sim/messages", sim.now(), taken=held)
+                messages = parse_entries(entries, "POST /_sim/messages", sim.now(), held_mids=held_mids)
             except DatasetError as exc:
                 raise AdminError(str(exc)) from exc
             sim.store.add_messages(messages)

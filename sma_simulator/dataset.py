@@ -104,19 +104,19 @@ def _parse_declared_quarantines(declared: object, source: str) -> list[str]:
     return names
 
 
-def parse_entries(entries: object, source: str, now: float, taken: set[int] | None = None) -> list[Message]:
-    """Build messages from dataset entries, rejecting duplicate MIDs (also against ``taken``)."""
+def parse_entries(entries: object, source: str, now: float, held_mids: set[int] | None = None) -> list[Message]:
+    """Build messages from dataset entries, rejecting duplicate MIDs (also against ``held_mids``)."""
     if not isinstance(entries, list):
         raise DatasetError(f"dataset {source}: \"messages\" must be a list of message entries")
     seen: dict[int, int] = {}
-    taken = taken or set()
+    held_mids = held_mids or set()
     messages = []
     for index, entry in enumerate(entries):
         message = _parse_entry(entry, f"dataset {source}: messages[{index}]", now)
         if message.mid in seen:
             raise DatasetError(f"dataset {source}: messages[{index}] repeats mid {message.mid} "
                                f"of messages[{seen[message.mid]}]; every message needs its own mid")
-        if message.mid in taken:
+        if message.mid in held_mids:
             raise DatasetError(f"dataset {source}: messages[{index}] uses mid {message.mid}, "
                                "which a quarantine already contains; choose an unused mid")
         seen[message.mid] = index
@@ -222,19 +222,19 @@ def _attachments(items: object, where: str, mid: int) -> list[Attachment]:
         raise DatasetError(f"{where}: \"attachments\" must be a list of {{\"name\", \"content_base64\" or \"size\"}} objects")
     attachments = []
     for index, item in enumerate(items):
-        here = f"{where}: attachments[{index}]"
+        location = f"{where}: attachments[{index}]"
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
-            raise DatasetError(f"{here}: each attachment needs a non-empty \"name\" string")
+            raise DatasetError(f"{location}: each attachment needs a non-empty \"name\" string")
         if "content_base64" in item:
             try:
                 data = base64.b64decode(item["content_base64"], validate=True)
             except (binascii.Error, TypeError, ValueError) as exc:
-                raise DatasetError(f"{here}: \"content_base64\" is not valid Base64 ({exc}); encode the file with base64") from exc
+                raise DatasetError(f"{location}: \"content_base64\" is not valid Base64 ({exc}); encode the file with base64") from exc
             attachments.append(Attachment(item["name"], data=data))
         elif isinstance(item.get("size"), int) and not isinstance(item["size"], bool) and item["size"] >= 0:
             attachments.append(Attachment(item["name"], size=item["size"], seed=str(mid)))
         else:
-            raise DatasetError(f"{here}: give \"content_base64\" (the bytes in Base64) or \"size\" (bytes, an integer >= 0)")
+            raise DatasetError(f"{location}: give \"content_base64\" (the bytes in Base64) or \"size\" (bytes, an integer >= 0)")
     return attachments
 
 
