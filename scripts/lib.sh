@@ -180,7 +180,7 @@ ensure_collection_link() {
 
 # Marks the stand-in written below, so that a later version of this file may
 # replace it while a real bootstrap script placed there by hand is kept.
-GETPIP_MARKER='# Written by mailops.sma scripts/lib.sh: offline stand-in for get-pip.'
+GETPIP_MARKER='# Written by mailops.sma scripts/lib.sh: stand-in for the get-pip download.'
 
 # ansible_test_pip_version: print the pip version that the ansible-test of the
 # active Python bootstraps into each of its virtual environments.
@@ -203,10 +203,9 @@ PY
 # ensure_ansible_test_getpip: ansible-test creates each sanity virtual
 # environment without pip, then downloads a get-pip script from a host that
 # may be unreachable. It first looks for the script in
-# ~/.ansible/test/cache/get_pip_<version>.py, so put an offline stand-in there.
-# The stand-in installs pip from the standard library's ensurepip and then
-# installs the requested pip version from the package index that pip is
-# configured to use.
+# ~/.ansible/test/cache/get_pip_<version>.py, so put a stand-in there. It
+# installs pip with the standard library's ensurepip, then upgrades it to the
+# requested version from the package index pip is configured to use.
 ensure_ansible_test_getpip() {
     local version cache content
     version=$(ansible_test_pip_version) || die "Cannot read ansible-test's pip version (is ansible-core installed in the active venv?)."
@@ -219,12 +218,12 @@ ensure_ansible_test_getpip() {
 $GETPIP_MARKER
 """Install pip into the running interpreter without downloading get-pip.
 
-ansible-test runs: python get_pip.py --disable-pip-version-check pip==$version ...
+ansible-test runs: python get_pip.py --disable-pip-version-check pip==$version --no-setuptools --no-wheel
 """
 import subprocess
 import sys
 
-# ensurepip's bundled pip does not know these get-pip options.
+# Options of get-pip that pip install does not know.
 GET_PIP_ONLY = ("--no-setuptools", "--no-wheel")
 
 args = [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY]
@@ -238,7 +237,7 @@ PY
     mkdir -p "$(dirname "$cache")"
     printf '%s\n' "$content" >"$cache.tmp"
     mv "$cache.tmp" "$cache"
-    log "Wrote the offline get-pip stand-in for pip $version to $cache"
+    log "Wrote the get-pip stand-in for pip $version to $cache"
 }
 
 # copy_source_tree DEST: copy what git shows (tracked files plus untracked
