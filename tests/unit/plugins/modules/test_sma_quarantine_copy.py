@@ -9,6 +9,8 @@ import stat
 
 import requests
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.mailops.sma.plugins.modules import sma_quarantine_copy as copy
 from ansible_collections.mailops.sma.tests.unit.plugins.module_utils.fake_sma import FakeResponse, pvo_item
 from ansible_collections.mailops.sma.tests.unit.plugins.module_utils.fake_sma_actions import FakeSmaActions
@@ -68,13 +70,16 @@ def test_copy_new_recipient_gets_only_missing_copies(run_module, tmp_path):
     assert bodies == [(['cert@example.com'], [414]), (['soc@example.com', 'cert@example.com'], [425, 433])]
 
 
-def test_copy_without_sent_log_warns_and_sends_again(run_module, tmp_path):
+def test_copy_without_sent_log_warns_and_sends_again(run_module, tmp_path, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(AnsibleModule, 'warn', lambda module, message, **kwargs: warnings.append(message))
     fake = lab()
     for _run in range(2):
         failed, result = run_module(copy, fake, args(tmp_path, sent_log=None))
         assert not failed
         assert result['changed'] is True
-        assert 'sent_log is not set' in str(result['warnings'])
+    assert len(warnings) == 2
+    assert 'sent_log is not set' in warnings[0]
     assert len(fake.copies) == 6
 
 

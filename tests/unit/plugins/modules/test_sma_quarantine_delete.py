@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.mailops.sma.plugins.modules import sma_quarantine_delete as delete
 from ansible_collections.mailops.sma.tests.unit.plugins.module_utils.fake_sma import pvo_item
 from ansible_collections.mailops.sma.tests.unit.plugins.module_utils.fake_sma_actions import FakeSmaActions, spam_item
@@ -56,12 +58,15 @@ def test_delete_without_confirm_rejected_before_reading(run_module):
     assert fake.calls == []
 
 
-def test_delete_check_mode_without_confirm_warns(run_module):
+def test_delete_check_mode_without_confirm_warns(run_module, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(AnsibleModule, 'warn', lambda module, message, **kwargs: warnings.append(message))
     fake = FakeSmaActions(lab())
     failed, result = run_module(delete, fake, dict(ARGS, confirm=False), check_mode=True)
     assert not failed
     assert result['planned'] == [414, 425, 433]
-    assert 'confirm is not set' in str(result['warnings'])
+    assert len(warnings) == 1
+    assert 'confirm is not set' in warnings[0]
     assert fake.methods('DELETE') == []
 
 
