@@ -64,7 +64,7 @@ def read_selection(client, selection, page_size, keep=None, max_passes=3, concur
     names = quarantines if quarantines is not None else (selection.quarantines or ('spam',))
     for name in names:
         consumer = _SelectionConsumer(selection, name, keep)
-        params, _ = selection.server_params(name if selection.quarantine_type == 'pvo' else None)
+        params = selection.server_params(name if selection.quarantine_type == 'pvo' else None)[0]
         label = "quarantine '%s'" % name if selection.quarantine_type == 'pvo' else 'the spam quarantine'
         stats = scan(client, params, page_size, consumer, max_passes=max_passes, concurrency=concurrency, label=label)
         result.scans[name] = stats.as_dict()

@@ -47,7 +47,7 @@ def scan(client, params, page_size, consumer, max_passes=3, concurrency=1, label
     Raises SmaScanUnstable when no pass is stable within ``max_passes``.
     """
     stats = ScanStats()
-    for _ in range(max(1, max_passes)):
+    while stats.passes < max(1, max_passes):
         stats.passes += 1
         consumer.begin_pass()
         try:
@@ -121,8 +121,8 @@ def _fetch_parallel(client, params, offsets, page_size, concurrency):
             try:
                 yield offset, future.result()
             except BaseException:
-                for _, other in pending:
-                    other.cancel()
+                for entry in pending:
+                    entry[1].cancel()
                 raise
 
 

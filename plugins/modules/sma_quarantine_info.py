@@ -26,7 +26,6 @@ extends_documentation_fragment:
   - mailops.sma.selection
   - mailops.sma.attributes
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
   check_mode:
     support: full

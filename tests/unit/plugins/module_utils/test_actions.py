@@ -36,7 +36,7 @@ def engine_for(fake, make_client, mids=None, **kwargs):
 
 
 def outcomes(engine, kind):
-    return sorted(mid for mid, (outcome, _) in engine.outcomes.items() if outcome == kind)
+    return sorted(mid for mid, (outcome, reason) in engine.outcomes.items() if outcome == kind)
 
 
 def test_plan_selects_exact_domain_and_batches(make_client):
