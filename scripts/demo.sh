@@ -35,7 +35,7 @@ count_lines() {
     if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi
 }
 
-# admin PATH [METHOD]: print the JSON answer of the simulator's admin interface.
+# admin PATH [METHOD]: print the JSON response of the simulator's admin interface.
 admin() {
     python - "$SMA_SIM_URL/_sim/$1" "${2:-GET}" "$SMA_CA_PATH" <<'PY'
 import json
@@ -50,9 +50,19 @@ with urllib.request.urlopen(urllib.request.Request(url, method=method), context=
 PY
 }
 
-# json_value FILE EXPRESSION: print a value of a JSON file, such as "data['hash']['value']".
+# json_value FILE KEY...: print the value under KEY... in a JSON file; strings
+# as they are, other values as JSON (true, false, numbers).
 json_value() {
-    python -c 'import json, sys; data = json.load(open(sys.argv[1], encoding="utf-8")); print(eval(sys.argv[2]))' "$1" "$2"
+    python - "$@" <<'PY'
+import json
+import sys
+
+with open(sys.argv[1], encoding="utf-8") as handle:
+    value = json.load(handle)
+for key in sys.argv[2:]:
+    value = value[key]
+print(value if isinstance(value, str) else json.dumps(value))
+PY
 }
 
 # newest FOLDER PATTERN: the path of the newest file matching PATTERN in FOLDER.
@@ -60,17 +70,18 @@ newest() {
     find "$1" -maxdepth 1 -type f -name "$2" -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d ' ' -f 2-
 }
 
-# show_quarantines: print how many messages the demo quarantine holds, and the
-# senders in Policy, which holds a labcisco.com message that the run must leave.
+# show_quarantines: print how many messages the demo quarantine contains, and
+# the senders in Policy. Policy contains a labcisco.com message that the run
+# must leave there.
 show_quarantines() {
     local mid list senders=()
     for mid in $(admin "state?quarantine=Policy" | python -c 'import json, sys; print(*json.load(sys.stdin)["quarantines"]["Policy"])'); do
         senders+=("$mid $(admin "messages/$mid" | python -c 'import json, sys; print(json.load(sys.stdin)["attributes"]["sender"])')")
     done
-    printf '%s holds %s messages.\n' "$QUARANTINE" \
+    printf '%s contains %s messages.\n' "$QUARANTINE" \
         "$(admin "state?quarantine=$QUARANTINE" | python -c 'import json, sys; print(len(json.load(sys.stdin)["quarantines"][sys.argv[1]]))' "$QUARANTINE")"
     list=$(IFS=','; echo "${senders[*]}")
-    printf 'Policy holds: %s\n' "${list//,/, }"
+    printf 'Policy contains: %s\n' "${list//,/, }"
 }
 
 main() {
@@ -125,13 +136,13 @@ main() {
     [ -n "$report" ] && [ -n "$manifest" ] || die "The playbook wrote no audit manifest or release report under $reports."
 
     print_section "3. ansible-playbook $RELEASE_PLAYBOOK again with the approved manifest"
-    manifest_hash=$(json_value "$manifest" "data['hash']['value']")
+    manifest_hash=$(json_value "$manifest" hash value)
     # One second apart at least, so that the second release report gets its own file name.
     sleep 1
     ansible-playbook "$RELEASE_PLAYBOOK" -e "manifest=$manifest" -e "approved_hash=$manifest_hash" \
         -e "change_ref=$CHANGE_REF" -e "report_dir=$reports"
     rerun_report=$(newest "$reports" 'release-*.json')
-    printf 'The second release reports changed: %s\n' "$(json_value "$rerun_report" "str(data['changed']).lower()")"
+    printf 'The second release reports changed: %s\n' "$(json_value "$rerun_report" changed)"
 
     print_section "Audit report: $audit_report"
     cat "$audit_report"
