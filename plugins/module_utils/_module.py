@@ -59,7 +59,7 @@ def selection_argument_spec():
         'mids': {'type': 'list', 'elements': 'int'},
         'page_size': {'type': 'int', 'default': 100},
         'concurrency': {'type': 'int', 'default': 1},
-        'max_scan_passes': {'type': 'int', 'default': 3},
+        'max_scan_passes': {'type': 'int', 'default': 3, 'no_log': False},
     }
 
 

@@ -22,7 +22,7 @@ description:
     match what was approved.
   - Each MID ends in exactly one outcome (copied, unchanged, absent, failed or skipped) with a reason.
 author:
-  - mailops.sma contributors
+  - mailops.sma maintainers (@mailops)
 requirements:
   - requests
 extends_documentation_fragment:

@@ -18,7 +18,7 @@ description:
   - Detects messages arriving or leaving while it pages and reads the quarantine again until a pass is stable.
   - Never changes anything on the appliance.
 author:
-  - mailops.sma contributors
+  - mailops.sma maintainers (@mailops)
 requirements:
   - requests
 extends_documentation_fragment:
@@ -40,7 +40,7 @@ options:
         V(Unclassified), V(File Analysis) or a custom quarantine.
       - Required when O(quarantine_type=pvo); must be empty for V(spam).
       - Each quarantine is searched on its own; a message held in several of them is listed once,
-        with all its quarantines in RV(messages[].in_quarantines).
+        with all its quarantines in the C(in_quarantines) key of each message.
     type: list
     elements: str
   max_messages:
@@ -72,7 +72,7 @@ notes:
   - The appliance reports parameter errors as HTTP 404 with a message that names the attribute, for
     example C(Missing attribute - startDate or endDate.); the module shows that message.
   - Dates in results are converted from the appliance's display zone, such as C(15 Mar 2026 11:25 (GMT -07:00)),
-    to ISO 8601 UTC. The appliance shows minutes only, so RV(messages[].received) has zero seconds.
+    to ISO 8601 UTC. The appliance shows minutes only, so the C(received) key of each message has zero seconds.
 seealso:
   - module: mailops.sma.sma_quarantine_release
   - name: Cisco TechNote 225700, Automate message release in PVO

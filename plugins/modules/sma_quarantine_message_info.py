@@ -19,7 +19,7 @@ description:
     is never executed, opened or parsed.
   - Changes nothing on the appliance. It reports C(changed=true) only when it wrote an attachment file.
 author:
-  - mailops.sma contributors
+  - mailops.sma maintainers (@mailops)
 requirements:
   - requests
 extends_documentation_fragment:

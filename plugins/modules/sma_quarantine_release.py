@@ -22,7 +22,7 @@ description:
   - Each MID ends in exactly one outcome (released, absent, failed or skipped) with a reason. When a
     batch fails the module goes on with the others and fails once at the end with every outcome.
 author:
-  - mailops.sma contributors
+  - mailops.sma maintainers (@mailops)
 requirements:
   - requests
 extends_documentation_fragment:
