@@ -375,6 +375,15 @@ run_integration_tests() {
     fi
 }
 
+# first_line COMMAND...: print the first line of the output of COMMAND. The
+# whole output is read first, because ansible prints a traceback when a reader
+# such as `head -n 1` closes the pipe early.
+first_line() {
+    local output
+    output=$("$@")
+    printf '%s\n' "${output%%$'\n'*}"
+}
+
 # random_password: print a password for a simulator user, made per run.
 random_password() {
     python -c 'import secrets; print(secrets.token_urlsafe(18))'

