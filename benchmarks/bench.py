@@ -193,6 +193,7 @@ def run_way(way, args, sim, workdir):
             modules = [json.loads(line) for line in handle if line.strip()]
         result['modules'] = modules
         result['module_seconds'] = sum(entry['seconds'] for entry in modules)
+        result['module_cpu_seconds'] = sum(entry['cpu_seconds'] for entry in modules)
         result['module_peak_rss_kb'] = max(entry['max_rss_kb'] for entry in modules)
     return result
 
@@ -222,6 +223,12 @@ def summarize(size_result):
         entry['by_method'] = runs[0]['by_method']
         if 'module_seconds' in runs[0]:
             entry['module_seconds'] = statistics.median(run['module_seconds'] for run in runs)
+            entry['module_cpu_seconds'] = statistics.median(run['module_cpu_seconds'] for run in runs)
+            entry['per_module'] = {}
+            for name in [module['module'] for module in runs[0]['modules']]:
+                records = [module for run in runs for module in run['modules'] if module['module'] == name]
+                entry['per_module'][name] = {key: statistics.median(record[key] for record in records)
+                                             for key in ('seconds', 'cpu_seconds', 'max_rss_kb')}
             entry['module_peak_rss_kb'] = max(run['module_peak_rss_kb'] for run in runs)
         summary['ways'][way] = entry
     pairs = (('collection_over_floor', 'collection', 'floor', 'seconds'),
@@ -241,6 +248,8 @@ def print_size(size_result, out):
               config['page_size'], config['batch_size'], config['concurrency'], len(size_result['repetitions']))
     out.write('\n%d messages from %s among %d in pvo quarantine %s; page_size %d, batch_size %d, concurrency %d; '
               '%d repetitions (median, range)\n' % values)
+    out.write('Load average (1 min) before and after: %.2f, %.2f on %d cores\n'
+              % (size_result['load_before'][0], size_result['load_after'][0], os.cpu_count()))
     header = ('way', 'wall time s', 'client CPU s', 'simulator CPU s', 'HTTP requests', 'GET/POST', 'MB sent',
               'MB received', 'peak RSS MB', 'module RSS MB')
     rows = [header]
@@ -254,6 +263,12 @@ def print_size(size_result, out):
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:
         out.write('  '.join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + '\n')
+    collection = summary['ways'].get('collection')
+    if collection:
+        parts = ['%s %.2f s (CPU %.2f s, peak RSS %.0f MB)' % (name, record['seconds'], record['cpu_seconds'],
+                                                               record['max_rss_kb'] / 1024)
+                 for name, record in collection['per_module'].items()]
+        out.write('collection modules: %s\n' % '; '.join(parts))
     labels = {'collection_over_floor': 'collection / floor (wall time)',
               'modules_over_floor': 'module processes / floor',
               'recipe_over_collection': 'recipe / collection (wall time)'}
@@ -381,7 +396,7 @@ def main():
         workdir = os.path.join(args.work_dir, str(size))
         os.makedirs(workdir, exist_ok=True)
         sim = Simulator(args, size, workdir)
-        size_result = {'size': size, 'generated': sim.generated, 'repetitions': [],
+        size_result = {'size': size, 'generated': sim.generated, 'repetitions': [], 'load_before': os.getloadavg(),
                        'config': {key: getattr(args, key)
                                   for key in ('quarantine', 'domain', 'page_size', 'batch_size', 'concurrency')}}
         try:
@@ -396,6 +411,7 @@ def main():
                 size_result['repetitions'].append(measured)
         finally:
             sim.stop()
+        size_result['load_after'] = os.getloadavg()
         size_result['summary'] = summarize(size_result)
         report['sizes'].append(size_result)
         print_size(size_result, out)

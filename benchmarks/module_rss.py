@@ -3,7 +3,7 @@
 Ansible starts a module as ``INTERPRETER .../AnsiballZ_<module>.py``; module_python.sh makes
 this script the interpreter. It runs the real interpreter with the same arguments as a
 child, waits for it, and appends one JSON line to the file named by BENCH_RSS_LOG:
-``{"module", "max_rss_kb", "seconds", "rc"}``. ``max_rss_kb`` comes from getrusage of the
+``{"module", "max_rss_kb", "seconds", "cpu_seconds", "rc"}``. ``max_rss_kb`` comes from getrusage of the
 waited-for child, so this wrapper's own memory is not counted. stdout and stderr pass through
 untouched, so Ansible reads the module's result as usual.
 """
@@ -37,7 +37,8 @@ def main():
     if log:
         with open(log, 'a', encoding='utf-8') as handle:
             handle.write(json.dumps({'module': module_name(sys.argv[1:]), 'max_rss_kb': usage.ru_maxrss,
-                                     'seconds': round(seconds, 3), 'rc': rc}) + '\n')
+                                     'seconds': round(seconds, 3), 'cpu_seconds': round(usage.ru_utime + usage.ru_stime, 3),
+                                     'rc': rc}) + '\n')
     sys.exit(rc)
 
 
