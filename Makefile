@@ -23,8 +23,8 @@ bench: ## Run benchmarks/run.sh
 sanity: ## ansible-test sanity in a copy of the tree
 	@scripts/test.sh sanity
 
-lint: ## yamllint, the action-group check, ansible-lint, antsibull-docs and antsibull-changelog lint
-	@scripts/test.sh yamllint action-group ansible-lint docs changelog
+lint: ## yamllint, the action-group and module-docs checks, ansible-lint, antsibull-docs and antsibull-changelog lint
+	@scripts/test.sh yamllint action-group module-docs ansible-lint docs changelog
 
 unit: ## pytest tests/unit and tests/simulator
 	@scripts/test.sh unit

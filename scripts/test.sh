@@ -4,8 +4,9 @@
 # earlier one failed, and the exit status is 1 when any step failed.
 #
 # Usage: scripts/test.sh [STEP...]
-# Steps, in the order they run: yamllint action-group ansible-lint sanity docs
-# changelog molecule build matrix integration unit. Without arguments, all of them run.
+# Steps, in the order they run: yamllint action-group module-docs ansible-lint
+# sanity docs changelog molecule build matrix integration unit. Without
+# arguments, all of them run.
 # The set-up step (virtual environment, collection link, get-pip stand-in)
 # always runs first.
 set -euo pipefail
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 
-ALL_STEPS=(yamllint action-group ansible-lint sanity docs changelog molecule build matrix integration unit)
+ALL_STEPS=(yamllint action-group module-docs ansible-lint sanity docs changelog molecule build matrix integration unit)
 
 step_setup() {
     ensure_venv .venv requirements-dev.txt
@@ -30,6 +31,10 @@ step_yamllint() {
 
 step_action_group() {
     python scripts/check_action_group.py
+}
+
+step_module_docs() {
+    python scripts/check_module_docs.py
 }
 
 step_ansible_lint() {
@@ -78,6 +83,7 @@ step_function() {
     case $1 in
         yamllint) echo step_yamllint ;;
         action-group) echo step_action_group ;;
+        module-docs) echo step_module_docs ;;
         ansible-lint) echo step_ansible_lint ;;
         sanity) echo step_sanity ;;
         docs) echo step_docs ;;
@@ -95,6 +101,7 @@ step_title() {
     case $1 in
         yamllint) echo "yamllint ." ;;
         action-group) echo "meta/runtime.yml action group" ;;
+        module-docs) echo "module documentation complete" ;;
         ansible-lint) echo "ansible-lint (production profile)" ;;
         sanity) echo "ansible-test sanity --local --python $PYTHON_VERSION" ;;
         docs) echo "antsibull-docs lint-collection-docs" ;;
