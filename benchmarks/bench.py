@@ -42,6 +42,11 @@ class BenchError(Exception):
     """A way failed or left the simulator in an unexpected state."""
 
 
+def exit_on_sigterm():
+    """Turn SIGTERM into SystemExit, so that ``finally`` blocks stop the simulator."""
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+
+
 # -- the simulator -----------------------------------------------------------------------------
 
 
@@ -385,6 +390,7 @@ def parse_args():
 
 
 def main():
+    exit_on_sigterm()
     args = parse_args()
     os.makedirs(args.work_dir, exist_ok=True)
     started = datetime.datetime.now(datetime.timezone.utc)

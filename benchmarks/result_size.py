@@ -72,6 +72,7 @@ def main():
     parser.add_argument('--size', type=int, default=100000, help='messages from the sender domain (default: 100000)')
     parser.add_argument('--repeat', type=int, default=1, help='playbook runs per setting; the median is shown')
     cli = parser.parse_args()
+    bench.exit_on_sigterm()
     args = argparse.Namespace(python=sys.executable, quarantine='BULK', domain='bulk.example', others=0.2)
     workdir = os.path.join(bench.REPO, '.bench', 'result-size')
     os.makedirs(workdir, exist_ok=True)

@@ -58,6 +58,7 @@ def main():
     parser.add_argument('--concurrency', default='1,2,4', help='concurrency values at page 100, batch 100')
     parser.add_argument('--repeat', type=int, default=1, help='runs per setting; the median is shown (default: 1)')
     cli = parser.parse_args()
+    bench.exit_on_sigterm()
     args = argparse.Namespace(python=sys.executable, quarantine='BULK', domain='bulk.example', others=0.2)
     workdir = os.path.join(bench.REPO, '.bench', 'sweep')
     os.makedirs(workdir, exist_ok=True)
