@@ -65,8 +65,8 @@ def main():
         result['released'] = []
         return result
 
-    print('%d messages from %s among %d; release run in this process after an audit' % (cli.size, args.domain,
-                                                                                          sim.generated))
+    print('%d messages from %s among %d; release run in this process after an audit'
+          % (cli.size, args.domain, sim.generated))
     print('%-14s %8s %8s %9s %9s' % ('variant', 'wall s', 'CPU s', 'requests', 'released'))
     try:
         for _round in range(cli.repeat):
