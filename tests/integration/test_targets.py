@@ -13,6 +13,10 @@ An optional file NAME/simulator_args contains extra simulator arguments, one
 a line. Blank lines and lines starting with # are skipped, and {target_dir}
 is replaced with the target's folder.
 
+Targets whose aliases file lists one of the comma-separated names in
+INTEGRATION_EXCLUDE_ALIASES are reported as skipped. The ansible-core 2.18
+leg of make test excludes the alias "slow" this way.
+
 Run one target with: pytest tests/integration -k NAME
 """
 
@@ -38,6 +42,26 @@ PLAYBOOK_TIMEOUT = float(os.environ.get("INTEGRATION_PLAYBOOK_TIMEOUT", "600"))
 def discover_targets() -> list[str]:
     """Return the names of the target folders that contain tasks/main.yml, sorted."""
     return sorted(path.parent.parent.name for path in TARGETS_DIR.glob("*/tasks/main.yml"))
+
+
+def read_aliases(target_dir: pathlib.Path) -> set[str]:
+    """Return the aliases listed in target_dir/aliases, one a line."""
+    path = target_dir / "aliases"
+    if not path.exists():
+        return set()
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return {line for line in lines if line and not line.startswith("#")}
+
+
+def target_params() -> list:
+    """Return one pytest parameter per target, marked skipped when an alias is excluded."""
+    excluded = {alias.strip() for alias in os.environ.get("INTEGRATION_EXCLUDE_ALIASES", "").split(",") if alias.strip()}
+    params = []
+    for name in discover_targets():
+        matched = sorted(read_aliases(TARGETS_DIR / name) & excluded)
+        marks = [pytest.mark.skip(reason=f"alias {', '.join(matched)} is in INTEGRATION_EXCLUDE_ALIASES")] if matched else []
+        params.append(pytest.param(name, marks=marks, id=name))
+    return params
 
 
 def read_simulator_args(target_dir: pathlib.Path) -> list[str]:
@@ -71,7 +95,7 @@ def write_extra_vars(path: pathlib.Path, extra_vars: dict) -> None:
         json.dump(extra_vars, handle)
 
 
-@pytest.mark.parametrize("target", discover_targets())
+@pytest.mark.parametrize("target", target_params())
 def test_target(target, simulator_factory, collections_path, tmp_path):
     """Run one target's tasks with ansible-playbook and fail with its output when it fails."""
     target_dir = TARGETS_DIR / target
