@@ -138,33 +138,51 @@ messages:
     mid:
       description: The MID.
       type: int
+      returned: always
+      sample: 414
     quarantine_type:
       description: V(pvo) or V(spam).
       type: str
+      returned: always
+      sample: "pvo"
     sender:
       description: Envelope sender (pvo) or the first From address (spam), lower-cased.
       type: str
+      returned: always
+      sample: "alerts@labcisco.com"
     sender_domain:
       description: The part of RV(messages[].sender) after the last C(@).
       type: str
+      returned: always
+      sample: "labcisco.com"
     recipients:
       description: Envelope recipients, lower-cased.
       type: list
       elements: str
+      returned: always
+      sample: ["user1@example.com"]
     from_address:
       description: From header addresses as the appliance shows them.
       type: list
       elements: str
+      returned: always
+      sample: ["Lab Alerts <alerts@labcisco.com>"]
     to_address:
       description: To header addresses (spam), one entry per address.
       type: list
       elements: str
+      returned: always
+      sample: []
     subject:
       description: Subject.
       type: str
+      returned: always
+      sample: "Weekly report"
     received:
       description: When the message was quarantined, ISO 8601 UTC.
       type: str
+      returned: always
+      sample: "2026-03-15T18:25:00Z"
     quarantines:
       description:
         - One entry per quarantine that holds the message, with C(name), C(reasons), C(received) and
@@ -172,27 +190,41 @@ messages:
           C(esa_hostname) and C(esa_ip).
       type: list
       elements: dict
+      returned: always
+      sample: [{"name": "TEST_QUARANTINE", "reasons": ["Content filter labcisco_hold"], "received": "2026-03-15T18:25:00Z", "received_raw": "15 Mar 2026 11:25 (GMT -07:00)", "scheduled_exit": "2026-04-14T18:25:00Z", "scheduled_exit_raw": "14 Apr 2026 11:25 (GMT -07:00)", "esa_hostname": "esa1.example.com", "esa_ip": "192.0.2.10"}]
     parts:
       description: Message parts with C(id), C(name), C(size) (the appliance's text) and C(is_body) for the C([message body]) part.
       type: list
       elements: dict
+      returned: always
+      sample: [{"id": 1, "name": "[message body]", "size": "2.1K", "is_body": true}, {"id": 2, "name": "report.pdf", "size": "120.3K", "is_body": false}]
     attachments:
       description: The parts that are attachments, with C(id), C(name) and C(size). Spam details give names only.
       type: list
       elements: dict
+      returned: always
+      sample: [{"id": 2, "name": "report.pdf", "size": "120.3K"}]
     matched_contents:
       description: The content that matched the quarantine's rules, as the appliance returns it.
       type: list
+      returned: always
+      sample: []
     headers:
       description: Headers as C(name) and C(value), in order, with folded lines joined.
       type: list
       elements: dict
+      returned: always
+      sample: [{"name": "Subject", "value": "Weekly report"}]
     headers_raw:
       description: The header block as the appliance returns it.
       type: str
+      returned: always
+      sample: "Subject: Weekly report"
     message_body:
       description: The message text when O(include_body=true), else null.
       type: str
+      returned: always
+      sample: null
   sample:
     - mid: 414
       quarantine_type: pvo
