@@ -171,11 +171,24 @@ def prepare_floor(args, sim, workdir):
     sim.admin('DELETE', '/_sim/requests')
 
 
+def wait_for_quiet(max_load, max_wait):
+    """Wait until the 1-minute load average is below ``max_load``, for at most ``max_wait`` seconds.
+
+    Returns the load average when the way starts. Other work on the machine slows every way,
+    but not by the same factor, so the ratios are only comparable when the machine is idle.
+    """
+    deadline = time.monotonic() + max_wait
+    while max_load and os.getloadavg()[0] >= max_load and time.monotonic() < deadline:
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
 def run_way(way, args, sim, workdir):
     """Run one way on a freshly reset simulator and return its measurements."""
     sim.admin('POST', '/_sim/reset')
     if way == 'floor':
         prepare_floor(args, sim, workdir)
+    load = wait_for_quiet(args.max_load, args.max_wait)
     command, extra_env = way_command(way, args, sim, workdir)
     env = sim.environment()
     env.update(extra_env)
@@ -192,7 +205,8 @@ def run_way(way, args, sim, workdir):
     sim.check_released()
     result = {'way': way, 'seconds': measured['seconds'], 'cpu_seconds': measured['cpu_seconds'],
               'requests': stats['requests'], 'by_method': stats['by_method'], 'bytes_in': stats['bytes_in'],
-              'bytes_out': stats['bytes_out'], 'peak_rss_kb': measured['max_rss_kb'], 'simulator_cpu_seconds': sim_cpu}
+              'bytes_out': stats['bytes_out'], 'peak_rss_kb': measured['max_rss_kb'], 'simulator_cpu_seconds': sim_cpu,
+              'load_at_start': load}
     if modules_log:
         with open(modules_log, encoding='utf-8') as handle:
             modules = [json.loads(line) for line in handle if line.strip()]
@@ -371,6 +385,10 @@ def parse_args():
     parser.add_argument('--page-size', type=int, default=100, help='messages per page, all ways (default: 100)')
     parser.add_argument('--batch-size', type=int, default=100, help='MIDs per release, all ways (default: 100)')
     parser.add_argument('--concurrency', type=int, default=1, help="the modules' concurrency option (default: 1)")
+    parser.add_argument('--max-load', type=float, default=0.0,
+                        help='before each way, wait until the 1-minute load average is below this (default: 0, no wait)')
+    parser.add_argument('--max-wait', type=float, default=300.0,
+                        help='seconds to wait for --max-load before running anyway (default: 300)')
     parser.add_argument('--work-dir', default=os.path.join(REPO, '.bench'), help='output folder (default: .bench)')
     args = parser.parse_args()
     args.python = sys.executable
@@ -411,8 +429,9 @@ def main():
                 measured = {}
                 for way in order:
                     measured[way] = run_way(way, args, sim, workdir)
-                    out.write('  size %d, repetition %d: %-10s %6.2f s, %d requests\n'
-                              % (size, rep + 1, way, measured[way]['seconds'], measured[way]['requests']))
+                    out.write('  size %d, repetition %d: %-10s %6.2f s, %d requests, load %.2f\n'
+                              % (size, rep + 1, way, measured[way]['seconds'], measured[way]['requests'],
+                                 measured[way]['load_at_start']))
                     out.flush()
                 size_result['repetitions'].append(measured)
         finally:

@@ -10,6 +10,8 @@
 #   BENCH_PAGE_SIZE    page_size of every way          (default 100)
 #   BENCH_BATCH_SIZE   batch_size of every way         (default 100)
 #   BENCH_CONCURRENCY  the modules' concurrency option (default 1)
+#   BENCH_MAX_LOAD     wait before each way until the 1-minute load average
+#                      is below this, up to 5 minutes (default 0: no wait)
 # Arguments are passed on to bench.py (see python benchmarks/bench.py --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +42,7 @@ args=(
     --page-size "${BENCH_PAGE_SIZE:-100}"
     --batch-size "${BENCH_BATCH_SIZE:-100}"
     --concurrency "${BENCH_CONCURRENCY:-1}"
+    --max-load "${BENCH_MAX_LOAD:-0}"
 )
 case ${BENCH_WAYS:-recipe} in
     *recipe*) ensure_recipe_tools ;;
