@@ -7,7 +7,7 @@ Each module passes its argument spec and an ``ActionKind`` subclass (see ``_acti
 ``run_action_module``, which reads the selection, plans, checks the guards, acts unless in check
 mode, verifies, and exits with one outcome per MID. The result lists acted-on MIDs under the
 action's past tense (``released``, ``deleted``, ``moved``, ``delayed``, ``copied``) beside the
-same ``planned``, ``absent``, ``failed`` and ``skipped`` lists in every module.
+same ``planned``, ``absent``, ``failures`` and ``excluded`` lists in every module.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def outcome_lists(kind, engine, plan, check_mode):
         # Not "failed": fail_json sets that key to True, which would hide the list.
         'failures': failed,
         'absent': [{'mid': mid, 'reason': reason} for mid, reason in sorted(absent.items())],
-        'skipped': [{'mid': mid, 'reason': reason} for mid, reason in sorted(plan.skipped.items())],
+        'excluded': [{'mid': mid, 'reason': reason} for mid, reason in sorted(plan.skipped.items())],
     }
     if kind.has_unchanged:
         lists['unchanged'] = [{'mid': mid, 'reason': reason} for mid, reason in sorted(plan.unchanged.items())]
@@ -111,7 +111,7 @@ def build_result(kind, engine, plan, verification, check_mode, client):
         kind.past: len(lists[kind.past]),
         'absent': len(lists['absent']),
         'failed': len(lists['failures']),
-        'skipped': len(lists['skipped']),
+        'excluded': len(lists['excluded']),
         'review': len(review),
         'appliance_count': engine.appliance_count,
         'batches': len(engine.batches),

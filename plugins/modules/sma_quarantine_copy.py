@@ -20,7 +20,7 @@ description:
     A selection with neither is rejected.
   - O(expected_count) and O(max_count) stop the run before anything is sent when the plan does not
     match what was approved.
-  - Each MID ends in exactly one outcome (copied, unchanged, absent, failed or skipped) with a reason.
+  - Each MID ends in exactly one outcome (copied, unchanged, absent, failed or excluded) with a reason.
 author:
   - mailops.sma maintainers (@mailops)
 requirements:
@@ -119,7 +119,7 @@ failures:
   type: list
   elements: dict
   sample: [{mid: 425, reason: "quarantine 'Policy': outcome unknown (no response within 60s); not sent again ..."}]
-skipped:
+excluded:
   description: MIDs that are present but not copied, with the reason, for example outside the filters.
   returned: always
   type: list
@@ -141,7 +141,7 @@ counts:
   description: Totals of the run. C(appliance_count) is the sum of the appliance's C(totalCount) answers.
   returned: always
   type: dict
-  sample: {requested: 3, selected: 3, planned: 2, copied: 2, unchanged: 1, absent: 0, failed: 0, skipped: 0,
+  sample: {requested: 3, selected: 3, planned: 2, copied: 2, unchanged: 1, absent: 0, failed: 0, excluded: 0,
            review: 0, appliance_count: 2, batches: 1}
 batches:
   description: One entry per copy request group with its quarantine, size, attempts, summed C(totalCount) and status.

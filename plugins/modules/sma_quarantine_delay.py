@@ -20,7 +20,7 @@ description:
     A selection with neither is rejected.
   - O(expected_count) and O(max_count) stop the run before anything is sent when the plan does not
     match what was approved.
-  - Each MID ends in exactly one outcome (delayed, unchanged, absent, failed or skipped) with a reason.
+  - Each MID ends in exactly one outcome (delayed, unchanged, absent, failed or excluded) with a reason.
 author:
   - mailops.sma maintainers (@mailops)
 requirements:
@@ -116,7 +116,7 @@ failures:
   type: list
   elements: dict
   sample: [{mid: 425, reason: "quarantine 'Policy': SMA returned HTTP 500 ..."}]
-skipped:
+excluded:
   description: MIDs that are present but not delayed, with the reason, for example outside the filters.
   returned: always
   type: list
@@ -138,7 +138,7 @@ counts:
   description: Totals of the run. C(appliance_count) is the sum of the appliance's C(totalCount) answers.
   returned: always
   type: dict
-  sample: {requested: null, selected: 3, planned: 2, delayed: 2, unchanged: 1, absent: 0, failed: 0, skipped: 0,
+  sample: {requested: null, selected: 3, planned: 2, delayed: 2, unchanged: 1, absent: 0, failed: 0, excluded: 0,
            review: 0, appliance_count: 2, batches: 1}
 batches:
   description: One entry per delay request group with its quarantine, size, attempts, summed C(totalCount) and status.

@@ -191,7 +191,15 @@ messages:
       type: list
       elements: dict
       returned: always
-      sample: [{"name": "TEST_QUARANTINE", "reasons": ["Content filter labcisco_hold"], "received": "2026-03-15T18:25:00Z", "received_raw": "15 Mar 2026 11:25 (GMT -07:00)", "scheduled_exit": "2026-04-14T18:25:00Z", "scheduled_exit_raw": "14 Apr 2026 11:25 (GMT -07:00)", "esa_hostname": "esa1.example.com", "esa_ip": "192.0.2.10"}]
+      sample:
+        - name: "TEST_QUARANTINE"
+          reasons: ["Content filter labcisco_hold"]
+          received: "2026-03-15T18:25:00Z"
+          received_raw: "15 Mar 2026 11:25 (GMT -07:00)"
+          scheduled_exit: "2026-04-14T18:25:00Z"
+          scheduled_exit_raw: "14 Apr 2026 11:25 (GMT -07:00)"
+          esa_hostname: "esa1.example.com"
+          esa_ip: "192.0.2.10"
     parts:
       description: Message parts with C(id), C(name), C(size) (the appliance's text) and C(is_body) for the C([message body]) part.
       type: list

@@ -19,7 +19,7 @@ description:
     releases a whole quarantine by accident.
   - O(expected_count) and O(max_count) stop the run before anything is sent when the plan does not
     match what was approved.
-  - Each MID ends in exactly one outcome (released, absent, failed or skipped) with a reason. When a
+  - Each MID ends in exactly one outcome (released, absent, failed or excluded) with a reason. When a
     batch fails the module goes on with the others and fails once at the end with every outcome.
 author:
   - mailops.sma maintainers (@mailops)
@@ -52,7 +52,7 @@ options:
     description:
       - What to do with a message that is also held in other quarantines. Releasing it from one
         quarantine does not deliver it.
-      - V(skip) leaves it alone and reports it in RV(skipped) with that reason.
+      - V(skip) leaves it alone and reports it in RV(excluded) with that reason.
       - V(release_all) releases it from every quarantine that holds it.
     type: str
     default: skip
@@ -131,7 +131,7 @@ failures:
   type: list
   elements: dict
   sample: [{mid: 433, reason: "quarantine 'TEST_QUARANTINE': SMA returned HTTP 500 ..."}]
-skipped:
+excluded:
   description:
     - MIDs that are present but not released, with the reason, for example held in several quarantines
       with O(multi_quarantine=skip), or outside the filters.
@@ -157,7 +157,7 @@ counts:
   description: Totals of the run. C(appliance_count) is the sum of the appliance's C(totalCount) answers.
   returned: always
   type: dict
-  sample: {requested: 10, selected: 10, planned: 10, released: 10, absent: 0, failed: 0, skipped: 0,
+  sample: {requested: 10, selected: 10, planned: 10, released: 10, absent: 0, failed: 0, excluded: 0,
            review: 0, appliance_count: 10, batches: 1}
 batches:
   description: One entry per release request group with its quarantine, size, attempts, summed C(totalCount) and status.

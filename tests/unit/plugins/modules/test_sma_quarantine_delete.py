@@ -75,7 +75,7 @@ def test_delete_multi_quarantine_skip_and_all(run_module):
     failed, result = run_module(delete, fake, dict(ARGS, mids=[402]))
     assert not failed
     assert result['changed'] is False
-    assert 'deleting it from one leaves it in the others' in result['skipped'][0]['reason']
+    assert 'deleting it from one leaves it in the others' in result['excluded'][0]['reason']
 
     failed, result = run_module(delete, fake, dict(ARGS, mids=[402], multi_quarantine='delete_all'))
     assert not failed

@@ -71,7 +71,7 @@ def test_move_message_in_both_quarantines_moved(run_module):
     assert not failed
     assert result['changed'] is True
     assert result['moved'] == [600]
-    assert result['skipped'] == []
+    assert result['excluded'] == []
     assert result['multi_quarantine'] == [{'mid': 600, 'quarantines': [SOURCE, DEST]}]
     assert fake.holders[600] == [DEST]
 
