@@ -26,6 +26,7 @@ import json
 import os
 import pathlib
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -37,6 +38,8 @@ RUN_TARGET_PLAYBOOK = REPO_ROOT / "tests" / "integration" / "run_target.yml"
 
 # Seconds one target's ansible-playbook run may take before it is stopped.
 PLAYBOOK_TIMEOUT = float(os.environ.get("INTEGRATION_PLAYBOOK_TIMEOUT", "600"))
+# Seconds to wait for the rest of the output once a timed-out playbook was killed.
+OUTPUT_DRAIN_TIMEOUT = 10.0
 
 
 def discover_targets() -> list[str]:
@@ -95,6 +98,95 @@ def write_extra_vars(path: pathlib.Path, extra_vars: dict) -> None:
         json.dump(extra_vars, handle)
 
 
+def child_pids() -> dict[int, list[int]]:
+    """Return a map from each process ID to the IDs of its children, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        # The command name in parentheses may contain spaces, so split after it:
+        # the fields that follow are the state, then the parent's ID.
+        parent = int(stat[stat.rfind(")") + 2:].split()[1])
+        children.setdefault(parent, []).append(int(entry))
+    return children
+
+
+def descendant_pids(pid: int) -> list[int]:
+    """Return the IDs of every process below pid in the process tree."""
+    children = child_pids()
+    found: list[int] = []
+    pending = [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
+
+
+def send_signal(pid: int, signum: int) -> None:
+    """Send signum to pid, ignoring a process that has exited already."""
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def kill_process_tree(process: subprocess.Popen) -> None:
+    """Send SIGKILL to a running process and every process below it.
+
+    A process group is not enough: Ansible's worker processes call setsid(),
+    so a playbook that a task starts is in a session of its own. The tree is
+    stopped with SIGSTOP first, so that no process forks a child that the
+    kill would miss.
+    """
+    stopped = [process.pid]
+    send_signal(process.pid, signal.SIGSTOP)
+    for _attempt in range(3):
+        new_pids = [pid for pid in descendant_pids(process.pid) if pid not in stopped]
+        if not new_pids:
+            break
+        for pid in new_pids:
+            send_signal(pid, signal.SIGSTOP)
+        stopped.extend(new_pids)
+    for pid in stopped:
+        send_signal(pid, signal.SIGKILL)
+
+
+def run_playbook(command: list[str], env: dict) -> tuple[int | None, str]:
+    """Run ansible-playbook and return its exit status (None on timeout) and output.
+
+    On a timeout, or when pytest is interrupted, the playbook and every
+    process it started are killed. Killing only the top process left a
+    nested ansible-playbook running after its test had failed.
+    """
+    process = subprocess.Popen(  # pylint: disable=consider-using-with
+        command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        try:
+            output = process.communicate(timeout=PLAYBOOK_TIMEOUT)[0]
+        except subprocess.TimeoutExpired:
+            kill_process_tree(process)
+            try:
+                output = process.communicate(timeout=OUTPUT_DRAIN_TIMEOUT)[0]
+            except subprocess.TimeoutExpired:
+                output = "(no output: a process that survived the kill kept the output pipe open)"
+            return None, output
+        return process.returncode, output
+    finally:
+        if process.poll() is None:
+            kill_process_tree(process)
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
 @pytest.mark.parametrize("target", target_params())
 def test_target(target, simulator_factory, collections_path, tmp_path):
     """Run one target's tasks with ansible-playbook and fail with its output when it fails."""
@@ -127,27 +219,20 @@ def test_target(target, simulator_factory, collections_path, tmp_path):
     )
     command = [find_ansible_playbook(), str(RUN_TARGET_PLAYBOOK), "-e", f"@{extra_vars_file}"]
 
-    try:
-        result = subprocess.run(
-            command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, timeout=PLAYBOOK_TIMEOUT, check=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        partial = error.output or ""
-        if isinstance(partial, bytes):
-            partial = partial.decode("utf-8", errors="replace")
+    status, output = run_playbook(command, env)
+    if status is None:
         pytest.fail(
-            f"Target {target}: ansible-playbook timed out after {PLAYBOOK_TIMEOUT:.0f} s "
+            f"Target {target}: ansible-playbook timed out after {PLAYBOOK_TIMEOUT:.0f} s and was stopped "
             f"(set INTEGRATION_PLAYBOOK_TIMEOUT to allow more).\n"
-            f"--- ansible-playbook output ---\n{partial}\n"
+            f"--- ansible-playbook output ---\n{output}\n"
             f"--- simulator output (last lines) ---\n{simulator.log_tail()}",
             pytrace=False,
         )
 
-    if result.returncode != 0:
+    if status != 0:
         pytest.fail(
-            f"Target {target}: ansible-playbook exited with status {result.returncode}.\n"
-            f"--- ansible-playbook output ---\n{result.stdout}\n"
+            f"Target {target}: ansible-playbook exited with status {status}.\n"
+            f"--- ansible-playbook output ---\n{output}\n"
             f"--- simulator output (last lines) ---\n{simulator.log_tail()}",
             pytrace=False,
         )
