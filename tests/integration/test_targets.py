@@ -92,7 +92,7 @@ def find_ansible_playbook() -> str:
 
 
 def write_extra_vars(path: pathlib.Path, extra_vars: dict) -> None:
-    """Write the extra variables readable only by the owner: they hold a password."""
+    """Write the extra variables readable only by the owner, because they contain a password."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         json.dump(extra_vars, handle)
