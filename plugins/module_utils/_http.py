@@ -232,12 +232,12 @@ class SmaClient:
                 'TLS verification failed for %s: %s. Set ca_path to the CA certificate that signed the '
                 "appliance's certificate (or validate_certs: false for a lab appliance only)" % (url, _short(error)))
         except requests.exceptions.ConnectTimeout as error:
-            raise _TransientError('connection timed out after %ss (%s)' % (self.timeout, _short(error)), not_sent=True)
+            raise _TransientError('connection timed out after %ss' % self.timeout, not_sent=True)
         except requests.exceptions.ReadTimeout:
             raise _TransientError('no response within %ss' % self.timeout, not_sent=False)
         except requests.exceptions.ConnectionError as error:
             not_sent = _is_connect_failure(error)
-            raise _TransientError('connection failed (%s)' % _short(error), not_sent=not_sent)
+            raise _TransientError(_connection_reason(error), not_sent=not_sent)
 
     def _wait_before_retry(self, method, path, attempt, started, reason, retry_after, final_error=None):
         if attempt > self.retries:
@@ -333,6 +333,26 @@ def _is_connect_failure(error):
     text = repr(error)
     return any(marker in text for marker in ('NewConnectionError', 'Connection refused', 'Name or service not known',
                                              'Failed to resolve', 'No route to host'))
+
+
+_CONNECTION_REASONS = (
+    ('Connection refused', 'connection refused'),
+    ('Name or service not known', 'host name not found'),
+    ('Failed to resolve', 'host name not found'),
+    ('No route to host', 'no route to host'),
+    ('Connection reset', 'connection reset by the appliance'),
+    ('RemoteDisconnected', 'the appliance closed the connection without a response'),
+    ('Connection aborted', 'the connection was aborted'),
+)
+
+
+def _connection_reason(error):
+    """Return a short reason for a ConnectionError, without urllib3's wording or the query string."""
+    text = repr(error)
+    for marker, reason in _CONNECTION_REASONS:
+        if marker in text:
+            return reason
+    return 'connection failed (%s)' % type(error).__name__
 
 
 def _short(error):

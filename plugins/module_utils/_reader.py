@@ -9,6 +9,7 @@ refer to one set, and messages held in several of the searched quarantines are m
 
 from __future__ import annotations
 
+from ansible_collections.mailops.sma.plugins.module_utils._errors import SmaApiError, SmaInputError
 from ansible_collections.mailops.sma.plugins.module_utils._query import fingerprint, normalize_item, public_record
 from ansible_collections.mailops.sma.plugins.module_utils._scan import scan
 
@@ -66,7 +67,14 @@ def read_selection(client, selection, page_size, keep=None, max_passes=3, concur
         consumer = _SelectionConsumer(selection, name, keep)
         params = selection.server_params(name if selection.quarantine_type == 'pvo' else None)[0]
         label = "quarantine '%s'" % name if selection.quarantine_type == 'pvo' else 'the spam quarantine'
-        stats = scan(client, params, page_size, consumer, max_passes=max_passes, concurrency=concurrency, label=label)
+        try:
+            stats = scan(client, params, page_size, consumer, max_passes=max_passes, concurrency=concurrency,
+                         label=label)
+        except SmaApiError as error:
+            clearer = _explain_rejection(error, name)
+            if clearer is error:
+                raise
+            raise clearer from error
         result.scans[name] = stats.as_dict()
         for mid, value in consumer.matched.items():
             result.found_in.setdefault(mid, []).append(name)
@@ -74,6 +82,16 @@ def read_selection(client, selection, page_size, keep=None, max_passes=3, concur
                 result.matched[mid] = value
         result.rejected.extend(consumer.rejected)
     return result
+
+
+def _explain_rejection(error, quarantine):
+    """Return a clearer error for a search the appliance rejected, or ``error`` itself."""
+    message = error.api_message or ''
+    if error.status == 404 and 'attribute - quarantines' in message:
+        return SmaInputError(
+            "quarantine '%s' is not known to the appliance (SMA returned: %s). Names are case-sensitive; "
+            'check the spelling in the GUI under Monitor > Policy, Virus and Outbreak Quarantines' % (quarantine, message))
+    return error
 
 
 class Compact:

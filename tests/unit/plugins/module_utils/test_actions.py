@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from ansible_collections.mailops.sma.plugins.module_utils._actions import ActionEngine
-from ansible_collections.mailops.sma.plugins.module_utils._errors import SmaScanUnstable
+from ansible_collections.mailops.sma.plugins.module_utils._errors import SmaInputError, SmaScanUnstable
 from ansible_collections.mailops.sma.plugins.module_utils._query import build_selection
 
 from ansible_collections.mailops.sma.tests.unit.plugins.module_utils.fake_sma import FakeResponse, FakeSma, error, pvo_item
@@ -269,3 +269,11 @@ def test_parallel_scan_same_result(make_client):
     engine = engine_for(fake, make_client, concurrency=3)
     assert engine.plan().planned_mids == list(range(1, 13))
     assert len(fake.calls) == 3
+
+
+def test_unknown_quarantine_named(make_client):
+    fake = FakeSma(lab(1))
+    fake.fault(lambda *a: error(404, 'Invalid value for attribute - quarantines.'), method='GET')
+    engine = engine_for(fake, make_client)
+    with pytest.raises(SmaInputError, match="quarantine 'TEST_QUARANTINE' is not known to the appliance"):
+        engine.plan()

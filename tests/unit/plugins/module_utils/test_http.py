@@ -135,6 +135,20 @@ def test_tls_error_names_ca_path(make_client):
         client.get('/quarantine/messages')
 
 
+def test_refused_connection_reason_is_short(make_client):
+    fake = FakeSma()
+    refused = requests.exceptions.ConnectionError(
+        "HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded with url: /sma/api/v2.0/x?a=b "
+        "(Caused by NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused'))")
+    fake.fault(lambda *a: refused, times=9)
+    client = make_client(fake, retries=0)
+    with pytest.raises(SmaConnectionError) as caught:
+        client.get('/quarantine/messages')
+    assert 'connection refused' in str(caught.value)
+    assert 'HTTPConnectionPool' not in str(caught.value)
+    assert '?a=b' not in str(caught.value)
+
+
 def test_unreachable_names_url(make_client):
     fake = FakeSma()
     fake.fault(lambda *a: requests.exceptions.ConnectionError('NewConnectionError: Connection refused'), times=9)
