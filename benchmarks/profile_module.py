@@ -55,11 +55,11 @@ def reset_simulator():
 
 def report(profiler, title, sort, top, output_dir):
     """Print the top functions of ``profiler`` and save the raw profile when ``output_dir`` is set."""
-    print('\n===== %s: top %d by %s =====' % (title, top, sort))
-    pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats(sort).print_stats(top)
     if output_dir:
         os.makedirs(output_dir, exist_ok=True)
         profiler.dump_stats(os.path.join(output_dir, title + '.prof'))
+    print('\n===== %s: top %d by %s =====' % (title, top, sort))
+    pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats(sort).print_stats(top)
 
 
 def main():
