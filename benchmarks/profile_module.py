@@ -1,8 +1,8 @@
 """Profile sma_quarantine_info and sma_quarantine_release against a running simulator.
 
 Each module's ``main()`` runs in this process under cProfile, with its arguments passed the
-way Ansible passes them (ansible.module_utils.testing.patch_module_args, ansible-core 2.19+),
-so the profile covers argument validation, the client, the scan, the batches and the JSON
+way Ansible passes them (ansible.module_utils.testing.patch_module_args, ansible-core 2.19+).
+The profile covers argument validation, the client, the scan, the batches and the JSON
 result, but not Ansible's fork and AnsiballZ start-up. The simulator is reset first through
 its admin interface; the release then acts on the MIDs the audit returned.
 

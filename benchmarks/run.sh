@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: run benchmarks/bench.py at 1,000, 10,000 and 100,000 messages,
-# three repetitions each, and print the tables. Takes about 8 minutes on two
-# cores, most of it in the curl and jq recipe at 100,000 messages.
+# three repetitions each, and print the tables. On two idle cores this should
+# take about 7 minutes (an estimate), most of it in the curl and jq recipe at
+# 100,000 messages. Other load on the machine can make it three times longer.
 #
 # Settings (environment variables, all optional):
 #   BENCH_SIZES        comma-separated sizes           (default 1000,10000,100000)
@@ -19,7 +20,8 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 # ensure_recipe_tools: the recipe needs curl and jq. Install them with apt-get
-# when they are missing and this runs as root; otherwise say what to install.
+# when they are missing and this runs as root, or else stop with the command
+# that installs them.
 ensure_recipe_tools() {
     local missing=() tool
     for tool in curl jq; do

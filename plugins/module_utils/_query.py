@@ -38,7 +38,7 @@ _ADDRESS_IN_BRACKETS = re.compile(r'<([^<>]*)>')
 _QUOTE_AWARE_PARTS = re.compile(r'(?:"[^"]*"|[^,"])+')
 
 # Parsed result dates by their text. The appliance shows whole minutes, so even a large quarantine
-# holds few distinct values, and parsing each one once saves most of the per-message time of a
+# contains few distinct values, and parsing each one once saves most of the per-message time of a
 # 100,000-message scan. The cache is emptied when it reaches _DATE_CACHE_MAX entries.
 _DATE_CACHE = {}
 _DATE_CACHE_MAX = 65536
