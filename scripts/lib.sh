@@ -274,9 +274,28 @@ run_ansible_test() {
     dest=$tmp/ansible_collections/$COLLECTION_NAMESPACE/$COLLECTION_NAME
     mkdir -p "$dest"
     copy_source_tree "$dest"
-    (cd "$dest" && ansible-test "$@") || status=$?
+    (cd "$dest" && with_ansible_test_lock ansible-test "$@") || status=$?
     rm -rf "$tmp"
     return "$status"
+}
+
+# with_ansible_test_lock COMMAND...: run COMMAND while holding a lock in
+# ~/.ansible/test. ansible-test shares its sanity virtual environments in
+# ~/.ansible/test/venv between ansible-core versions when their requirements
+# are equal, and a second run that finds one half-built deletes it. The lock
+# keeps concurrent runs, such as the 2.18 leg that make test starts in the
+# background, from building the same environment at once.
+with_ansible_test_lock() {
+    local lock=$HOME/.ansible/test/mailops-sma-ansible-test.lock
+    if ! command -v flock >/dev/null; then
+        "$@"
+        return
+    fi
+    mkdir -p "$(dirname "$lock")"
+    if ! flock --nonblock "$lock" true; then
+        log "Waiting for another ansible-test run to release $lock ..."
+    fi
+    flock "$lock" "$@"
 }
 
 # ---------------------------------------------------------------------------

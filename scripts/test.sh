@@ -5,16 +5,18 @@
 #
 # Usage: scripts/test.sh [STEP...]
 # Steps, in the order they run: yamllint action-group module-docs ansible-lint
-# sanity docs changelog molecule build matrix integration unit. Without
+# sanity docs changelog molecule build integration matrix unit. Without
 # arguments, all of them run.
 # The set-up step (virtual environment, collection link, get-pip stand-in)
-# always runs first.
+# always runs first. When the matrix step runs with other steps, it starts in
+# the background right after the set-up, and its output is printed at its
+# place in the order; MATRIX_IN_BACKGROUND=0 runs it in sequence instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 
-ALL_STEPS=(yamllint action-group module-docs ansible-lint sanity docs changelog molecule build matrix integration unit)
+ALL_STEPS=(yamllint action-group module-docs ansible-lint sanity docs changelog molecule build integration matrix unit)
 
 step_setup() {
     ensure_venv .venv requirements-dev.txt
@@ -65,8 +67,60 @@ step_build() {
     tests/build/test_build.sh
 }
 
+# The ansible-core 2.18 leg uses its own virtual environment and temporary
+# folders, so it can run beside the other steps. Started in the background
+# after the set-up, it mostly uses the second core while ansible-lint, sanity
+# and molecule use one.
+MATRIX_PID=
+MATRIX_LOG=
+MATRIX_STATUS=
+
+start_matrix_in_background() {
+    local dir launcher=()
+    dir=$(make_temp_dir matrix)
+    add_cleanup "rm -rf '$dir'"
+    MATRIX_LOG=$dir/output.log
+    MATRIX_STATUS=$dir/status
+    # setsid puts the leg in its own process group, so that
+    # stop_background_matrix can stop all of it, pytest and ansible-playbook
+    # included.
+    if command -v setsid >/dev/null; then
+        launcher=(setsid)
+    fi
+    # shellcheck disable=SC2016 # $1 and $2 are expanded by the inner bash.
+    "${launcher[@]}" bash -c 'scripts/test_matrix.sh >"$1" 2>&1; echo "$?" >"$2"' matrix "$MATRIX_LOG" "$MATRIX_STATUS" &
+    MATRIX_PID=$!
+    add_cleanup stop_background_matrix
+    log "Started the ansible-core 2.18 leg in the background (process $MATRIX_PID); its output follows at its step."
+}
+
+# stop_background_matrix: on exit, stop the 2.18 leg if it still runs.
+stop_background_matrix() {
+    if [ -z "$MATRIX_PID" ] || [ -s "$MATRIX_STATUS" ]; then
+        return 0
+    fi
+    log "Stopping the ansible-core 2.18 leg (process group $MATRIX_PID)."
+    kill -TERM -- "-$MATRIX_PID" 2>/dev/null || kill -TERM "$MATRIX_PID" 2>/dev/null || true
+    wait "$MATRIX_PID" 2>/dev/null || true
+}
+
 step_matrix() {
-    scripts/test_matrix.sh
+    local status
+    if [ -z "$MATRIX_PID" ]; then
+        scripts/test_matrix.sh
+        return
+    fi
+    # The exit status is written just before the process ends, so a process
+    # that is gone without a status file was killed.
+    while [ ! -s "$MATRIX_STATUS" ] && kill -0 "$MATRIX_PID" 2>/dev/null; do
+        sleep 1
+    done
+    cat "$MATRIX_LOG"
+    if [ ! -s "$MATRIX_STATUS" ]; then
+        die "The ansible-core 2.18 leg (process $MATRIX_PID) ended without an exit status; its output is above."
+    fi
+    read -r status <"$MATRIX_STATUS"
+    return "$status"
 }
 
 step_integration() {
@@ -74,7 +128,8 @@ step_integration() {
 }
 
 # It runs last so that pytest's closing "N passed" line stays next to the
-# summary table.
+# summary table. The 2.18 leg comes just before it, so waiting for that leg
+# delays only this short step.
 step_unit() {
     run_unit_tests
 }
@@ -108,7 +163,13 @@ step_title() {
         changelog) echo "antsibull-changelog lint" ;;
         molecule) echo "molecule test" ;;
         build) echo "build and install the collection tarball" ;;
-        matrix) echo "ansible-core 2.18 matrix" ;;
+        matrix)
+            if [ -n "$MATRIX_PID" ]; then
+                echo "ansible-core 2.18 matrix (ran in the background)"
+            else
+                echo "ansible-core 2.18 matrix"
+            fi
+            ;;
         integration) echo "pytest tests/integration" ;;
         unit) echo "pytest tests/unit tests/simulator" ;;
     esac
@@ -133,6 +194,10 @@ main() {
         exit 1
     fi
     use_venv .venv
+
+    if [ "${MATRIX_IN_BACKGROUND:-1}" != 0 ] && [ "${#steps[@]}" -gt 1 ] && [[ " ${steps[*]} " == *" matrix "* ]]; then
+        start_matrix_in_background
+    fi
 
     for index in "${!steps[@]}"; do
         run_step "$(step_title "${steps[index]}")" "${functions[index]}"
