@@ -19,7 +19,7 @@ class SmaConnectionError(SmaError):
 
 
 class SmaApiError(SmaError):
-    """The appliance answered with an error status.
+    """An error status returned by the appliance.
 
     Carries the HTTP status, the method, the URL without credentials, and the
     appliance's own message from the ``{"error": {...}}`` envelope when present.
@@ -51,7 +51,7 @@ class SmaAuthError(SmaApiError):
 class SmaOutcomeUnknown(SmaError):
     """A non-idempotent request may or may not have been applied.
 
-    Raised for timeouts, connection resets, 429 and 5xx answers to POST and DELETE.
+    Raised for timeouts, connection resets, and 429 or 5xx responses to POST and DELETE.
     Callers must re-read state before sending anything again.
     """
 

@@ -81,7 +81,7 @@ def _redact_url(text):
 
 
 def parse_retry_after(value, now=None):
-    """Return the delay in seconds that a ``Retry-After`` header asks for, or None."""
+    """Return the delay in seconds that a ``Retry-After`` header requests, or None."""
     if value is None:
         return None
     text = str(value).strip()

@@ -60,7 +60,7 @@ def canonical_operator(operator, option):
 def match_operator(operator, value, candidates):
     """Apply a user-facing operator case-insensitively to a list of candidate strings.
 
-    A positive operator holds when any candidate satisfies it; a negated one holds when
+    A positive operator holds when any candidate satisfies it. A negated one holds when
     no candidate violates it, so a message with one matching recipient is excluded by
     ``does_not_contain``.
     """
@@ -140,7 +140,7 @@ def bare_addresses(values):
 
 
 class Selection:
-    """What to search for: quarantine type and names, UTC window and filters.
+    """A search: quarantine type and names, UTC window and filters.
 
     ``filters`` maps ``sender``, ``recipient`` and ``subject`` to ``(operator, value)`` with
     user-facing operator names. ``domains`` is a tuple of lower-case sender domains.

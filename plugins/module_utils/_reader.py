@@ -95,7 +95,7 @@ def _explain_rejection(error, quarantine):
 
 
 class Compact:
-    """What the action engine keeps per matching message: a few fields, not the whole record."""
+    """The few fields the action engine keeps per matching message, in place of the whole record."""
 
     __slots__ = ('mid', 'in_quarantines', 'fingerprint', 'sender', 'subject', 'received')
 

@@ -5,10 +5,10 @@
 
 The search pages with ``offset`` and ``limit`` over a live set whose ``totalCount`` is
 recomputed on every call, so a message that arrives or leaves between two pages shifts the
-others (Cisco PSCiscoSMA and Cortex XSOAR both work around this). A pass is accepted only
-when ``totalCount`` stayed the same on every page, no MID came twice, every page but the last
-was full, and the number of distinct MIDs equals ``totalCount``; otherwise the quarantine is
-read again, up to ``max_passes`` times.
+others (the PSCiscoSMA PowerShell module and Cortex XSOAR both work around this). A pass is
+accepted only when ``totalCount`` stayed the same on every page, no MID came twice, every page
+but the last was full, and the number of distinct MIDs equals ``totalCount``. Otherwise the
+quarantine is read again, up to ``max_passes`` times.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""An in-memory stand-in for ``requests.Session`` that answers like the SMA quarantine API.
+"""An in-memory stand-in for ``requests.Session`` that responds like the SMA quarantine API.
 
 It serves the search, details and release calls the client makes, and lets a test queue
 faults (a status, an exception, a state change) for the next matching requests.
@@ -40,7 +40,7 @@ def pvo_item(mid, sender, quarantines, subject='Hello', received='15 Mar 2026 11
 
 
 class FakeSma:
-    """Holds messages and answers requests; ``faults`` is a list of ``(predicate, effect)``."""
+    """Stores messages and responds to requests; ``faults`` is a list of ``(predicate, effect)``."""
 
     def __init__(self, items=()):
         self.items = {}
